@@ -49,6 +49,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link #faults()} (status, delay, dropped connection, sealed), both also over HTTP with the root
  * token at {@code GET /_testkit/requests} and {@code PUT/DELETE /_testkit/faults}; an injectable
  * {@link Clock} (e.g. {@link TestClock}) for token expiry and JWT checks. Thread-safe.
+ *
+ * <p>Where it knowingly differs from Vault: {@code X-Vault-Namespace} (and namespace path prefixes)
+ * are honoured as Vault Enterprise does, while Community Edition ignores them; envelopes carry
+ * {@code mount_type} as current Vault does; KV attribution objects omit {@code client_id}; only
+ * service tokens exist (batch tokens are refused with 400, periodic tokens and {@code num_uses} are
+ * not enforced); {@code POST auth/token/lookup-self} is treated as a read; request bodies must be
+ * JSON (no form encoding); mount tuning ({@code sys/mounts/<path>/tune}) is not served; Kubernetes
+ * auth's {@code bound_service_account_namespace_selector} never matches and
+ * {@code use_annotations_as_alias_metadata} is stored but unused; secret engines other than KV and
+ * auth methods other than token and Kubernetes answer {@code plugin not found in the catalog}.
  */
 public final class FakeVault implements AutoCloseable, AfterAllCallback, ParameterResolver {
   private static final ObjectMapper JSON = new ObjectMapper();

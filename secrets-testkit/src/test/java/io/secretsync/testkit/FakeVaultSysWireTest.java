@@ -91,6 +91,36 @@ class FakeVaultSysWireTest {
   }
 
   @Test
+  void authMethodsEnableAtAnyPathListAndNeedSudo() throws IOException {
+    wire.post("/v1/sys/auth/k8s/team-a", root, q("{'type':'kubernetes','description':'team'}"))
+        .expect(204);
+    WireClient.Answer list = wire.get("/v1/sys/auth", root).expect(200);
+    JsonNode k8s = list.json().path("data").path("k8s/team-a/");
+    assertEquals("kubernetes", k8s.path("type").asText());
+    assertEquals("team", k8s.path("description").asText());
+    assertEquals(q("{'default_lease_ttl':0,'force_no_cache':false,'max_lease_ttl':0,"
+        + "'token_type':'default-service'}"), k8s.path("config").toString());
+    assertTrue(k8s.path("accessor").asText().startsWith("auth_kubernetes_"));
+    assertEquals(List.of("k8s/team-a/", "token/"), fieldNames(list.json().path("data")));
+    assertEquals(q("{'errors':['path is already in use at auth/k8s/team-a/']}"),
+        wire.post("/v1/sys/auth/k8s/team-a", root, q("{'type':'kubernetes'}")).expect(400)
+            .body());
+    assertEquals(q("{'errors':['plugin not found in the catalog: approle']}"),
+        wire.post("/v1/sys/auth/approle", root, q("{'type':'approle'}")).expect(400).body());
+    vault.policies().put("auth-admin", "path \"sys/auth/*\" { capabilities = "
+        + "[\"create\", \"update\"] }");
+    String noSudo = vault.createToken(List.of("auth-admin"), Duration.ofHours(1));
+    assertEquals(DENIED, wire.post("/v1/sys/auth/other", noSudo, q("{'type':'kubernetes'}"))
+        .expect(403).body());
+    wire.post("/v1/auth/k8s/team-a/config", root, q("{'kubernetes_host':'https://k8s'}"))
+        .expect(204);
+    wire.delete("/v1/sys/auth/k8s/team-a", root).expect(204);
+    assertEquals(q("{'errors':['no handler for route \\'auth/k8s/team-a/config\\'. route "
+        + "entry not found.']}").replace("\\'", "\\\""),
+        wire.get("/v1/auth/k8s/team-a/config", root).expect(404).body());
+  }
+
+  @Test
   void uiMountsPreflightTellsTheKvVersionToTokensWithAccess() throws IOException {
     JsonNode d = wire.get("/v1/sys/internal/ui/mounts/secret/app/x", root).expect(200).json()
         .path("data");

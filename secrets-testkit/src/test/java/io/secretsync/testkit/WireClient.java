@@ -19,7 +19,8 @@ import okhttp3.Response;
 final class WireClient {
   static final ObjectMapper JSON = new ObjectMapper()
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+      .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES,
+          false);
   private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
 
   private final OkHttpClient client;

@@ -306,7 +306,7 @@ final class KvV2Backend implements Backend {
     }
     ObjectNode out = target != null && target.isObject() ? (ObjectNode) target
         : VaultJson.MAPPER.createObjectNode();
-    patch.fields().forEachRemaining(e -> {
+    patch.properties().forEach(e -> {
       if (e.getValue().isNull()) {
         out.remove(e.getKey());
       } else {
@@ -434,7 +434,7 @@ final class KvV2Backend implements Backend {
 
   private static Map<String, Object> subkeysOf(JsonNode node, int depth, int level) {
     Map<String, Object> out = new TreeMap<>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       JsonNode v = e.getValue();
       out.put(e.getKey(), v.isObject() && (depth == 0 || level < depth)
           ? subkeysOf(v, depth, level + 1) : null);
@@ -576,7 +576,7 @@ final class KvV2Backend implements Backend {
       }
       Map<String, String> merged = new LinkedHashMap<>(meta.customMetadata == null ? Map.of()
           : meta.customMetadata);
-      cmNode.fields().forEachRemaining(e -> {
+      cmNode.properties().forEach(e -> {
         if (e.getValue().isNull()) {
           merged.remove(e.getKey());
         } else {
@@ -610,7 +610,7 @@ final class KvV2Backend implements Backend {
       return "custom_metadata validation failed: expected a map";
     }
     Map<String, String> out = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     String error = validateCustomMetadata(out);
     return error != null ? error : out;
   }

@@ -158,7 +158,7 @@ record Policy(String name, String raw, List<Rule> rules) {
     if (!paths.isObject()) {
       throw new InvalidPolicyException("failed to parse policy: path: must be an object");
     }
-    var it = paths.fields();
+    var it = paths.properties().iterator();
     while (it.hasNext()) {
       var entry = it.next();
       String key = entry.getKey();

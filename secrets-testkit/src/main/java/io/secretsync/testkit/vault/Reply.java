@@ -2,7 +2,6 @@ package io.secretsync.testkit.vault;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.secretsync.testkit.server.ServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,9 +120,5 @@ final class Reply {
       out = out.withHeader("Content-Type", "application/json");
     }
     return out;
-  }
-
-  static String text(ServerResponse r) {
-    return new String(r.body(), StandardCharsets.UTF_8);
   }
 }

@@ -124,7 +124,7 @@ final class SystemBackend implements Backend {
         String type = call.text("type");
         Map<String, String> options = new LinkedHashMap<>();
         call.field("options").filter(JsonNode::isObject).ifPresent(o ->
-            o.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText())));
+            o.properties().forEach(e -> options.put(e.getKey(), e.getValue().asText())));
         if (type.equals("kv-v2")) {
           type = "kv";
           options.put("version", "2");

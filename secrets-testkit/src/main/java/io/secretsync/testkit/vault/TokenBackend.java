@@ -150,7 +150,7 @@ final class TokenBackend implements Backend {
     if (metaField.isPresent() && metaField.get().isObject()) {
       meta = new LinkedHashMap<>();
       Map<String, String> m = meta;
-      metaField.get().fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+      metaField.get().properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
     }
     TokenStore.Spec spec = new TokenStore.Spec(call.namespace(),
         name.isEmpty() ? "token" : "token-" + name, "auth/token/" + call.path(), "",

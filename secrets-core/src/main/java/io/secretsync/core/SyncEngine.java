@@ -126,7 +126,7 @@ public final class SyncEngine {
       TargetWriter.WriteResult written = writer.apply(es.metadata().namespace(), es.targetName(), current -> {
         try {
           return TargetPlanner.deletion(es, current);
-        } catch (TargetPlanner.Refused notOurs) {
+        } catch (TargetException.OwnershipException notOurs) {
           return new TargetWriter.Change.Keep();
         }
       });
@@ -164,8 +164,11 @@ public final class SyncEngine {
       if (result == null) {
         result = write(es, assembled.data(), now, dryRun);
       }
-    } catch (TargetPlanner.Refused e) {
-      result = failure(es, now, e.condition, e, Optional.empty());
+    } catch (TargetException.ImmutableTargetException e) {
+      result = failure(es, now, SyncResult.MESSAGE_IMMUTABLE, e, Optional.empty());
+    } catch (TargetException.OwnershipException e) {
+      result = failure(es, now, e.ownerKind().equals(ExternalSecret.KIND) ? SyncResult.MESSAGE_OWNED_BY_OTHER
+          : SyncResult.MESSAGE_OWNERSHIP_FAILED, e, Optional.empty());
     } catch (SecretSyncException e) {
       result = failure(es, now, SyncResult.MESSAGE_UPDATE_FAILED, e, Optional.empty());
     }
@@ -192,8 +195,6 @@ public final class SyncEngine {
           action = dryRun ? preview(TargetPlanner.deletion(es, writer.read(es.metadata().namespace(), es.targetName())))
               : writer.apply(es.metadata().namespace(), es.targetName(), current -> TargetPlanner.deletion(es, current))
                   .action();
-        } catch (TargetPlanner.Refused e) {
-          return Optional.of(failure(es, now, e.condition, e, Optional.empty()));
         } catch (SecretSyncException e) {
           return Optional.of(failure(es, now, SyncResult.MESSAGE_DELETE_FAILED, e, Optional.empty()));
         }

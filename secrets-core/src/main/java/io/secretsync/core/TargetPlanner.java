@@ -24,16 +24,14 @@ import java.util.TreeSet;
  * <ul>
  *   <li>creationPolicy None writes nothing; Merge writes nothing when the Secret does not exist
  *       ({@code SecretMissing});
- *   <li>Owner refuses a Secret whose controller is another ExternalSecret ("target is owned by
- *       another ExternalSecret") or another kind of object ("failed to take ownership of target
- *       secret"), and otherwise sets itself as controller (ESO matches by name, as
+ *   <li>Owner refuses a Secret whose controller is another ExternalSecret or another kind of
+ *       object ({@link TargetException.OwnershipException}), and otherwise sets itself as controller (ESO matches by name, as
  *       {@code SetControllerReference} does; a re-created ExternalSecret with a new uid takes over);
  *   <li>Merge and CreateOrMerge keep the Secret's other keys and remove the keys this
  *       ExternalSecret wrote before and no longer produces; Owner and Orphan replace the data;
  *   <li>the labels {@code managed=true} and (Owner) {@code created-by}, and the {@code data-hash}
  *       annotation, are set; other labels, annotations and owner references are kept;
- *   <li>an immutable Secret may get new metadata, never new data ("could not update secret,
- *       target is immutable");
+ *   <li>an immutable Secret may get new metadata, never new data ({@link TargetException.ImmutableTargetException});
  *   <li>a Secret that already is as it should be is kept: no write.
  * </ul>
  *
@@ -56,18 +54,6 @@ final class TargetPlanner {
   /** The decision for one state of the target. */
   record Plan(TargetWriter.Change change, Outcome outcomeWhenKept, String reason, String message,
       SecretData data, KeyChanges changes, Optional<TargetSecret> desired) {}
-
-  /** A refusal with ESO's condition message. */
-  static final class Refused extends TargetException {
-    private static final long serialVersionUID = 1L;
-
-    final String condition;
-
-    Refused(String condition, String message, List<String> hints) {
-      super(message, hints, null);
-      this.condition = condition;
-    }
-  }
 
   static Plan plan(ExternalSecret es, Rendered rendered, Optional<TargetSecret> current) {
     CreationPolicy policy = es.spec().target().creationPolicy();
@@ -133,9 +119,8 @@ final class TargetPlanner {
     }
     TargetSecret existing = current.get();
     if (existing.immutable() && !existing.data().equals(finalData)) {
-      throw new Refused(SyncResult.MESSAGE_IMMUTABLE, "Secret " + existing.namespace() + "/" + existing.name()
-          + " is immutable and its data differs from what the provider now gives (keys " + changes.added() + " added, "
-          + changes.changed() + " changed, " + changes.removed() + " removed)",
+      throw new TargetException.ImmutableTargetException("Secret " + existing.namespace() + "/" + existing.name()
+          + " is immutable and its data would change (" + describe(changes) + ")",
           List.of("delete the Secret so that it is created again with the new data, or set target.immutable: false "
               + "and re-create it"));
     }
@@ -151,16 +136,18 @@ final class TargetPlanner {
    * The change that removes the target with deletionPolicy Delete: a delete when {@code es}
    * controls it, a keep when it does not exist.
    *
-   * @throws Refused when the Secret exists but {@code es} does not control it
+   * @throws TargetException.OwnershipException when the Secret exists but {@code es} does not control it
    */
   static TargetWriter.Change deletion(ExternalSecret es, Optional<TargetSecret> current) {
     if (current.isEmpty()) {
       return new TargetWriter.Change.Keep();
     }
     if (!controlledBy(current.get(), es)) {
-      throw new Refused(SyncResult.MESSAGE_DELETE_FAILED, "Secret " + current.get().namespace() + "/"
-          + current.get().name() + " is not controlled by ExternalSecret " + es.metadata().qualifiedName()
-          + "; it is kept", List.of("delete it by hand if it should go, or point target.name at another Secret"));
+      Optional<OwnerReference> owner = current.get().controller();
+      throw new TargetException.OwnershipException("Secret " + current.get().namespace() + "/" + current.get().name()
+          + " is not controlled by ExternalSecret " + es.metadata().qualifiedName() + "; it is kept",
+          List.of("delete it by hand if it should go, or point target.name at another Secret"),
+          owner.map(OwnerReference::kind).orElse(""), owner.map(OwnerReference::name).orElse(""));
     }
     return new TargetWriter.Change.Delete(current.get().resourceVersion());
   }
@@ -188,13 +175,13 @@ final class TargetPlanner {
     OwnerReference owner = controller.get();
     String secret = "Secret " + current.namespace() + "/" + current.name();
     if (isExternalSecret(owner)) {
-      throw new Refused(SyncResult.MESSAGE_OWNED_BY_OTHER, secret + " is controlled by ExternalSecret "
-          + owner.name(), List.of("point target.name at another Secret, or use creationPolicy Merge to add keys "
-              + "to it without owning it"));
+      throw new TargetException.OwnershipException(secret + " is controlled by ExternalSecret " + owner.name(),
+          List.of("point target.name at another Secret, or use creationPolicy Merge to add keys to it without "
+              + "owning it"), owner.kind(), owner.name());
     }
-    throw new Refused(SyncResult.MESSAGE_OWNERSHIP_FAILED, secret + " is controlled by " + owner.kind() + " "
-        + owner.name() + " (" + owner.apiVersion() + ")", List.of("point target.name at another Secret, or use "
-            + "creationPolicy Orphan or Merge, which do not take ownership"));
+    throw new TargetException.OwnershipException(secret + " is controlled by " + owner.kind() + " " + owner.name()
+        + " (" + owner.apiVersion() + ")", List.of("point target.name at another Secret, or use creationPolicy "
+            + "Orphan or Merge, which do not take ownership"), owner.kind(), owner.name());
   }
 
   private static boolean isExternalSecret(OwnerReference ref) {
@@ -208,6 +195,20 @@ final class TargetPlanner {
   private static List<String> managedKeys(TargetSecret secret) {
     String keys = secret.annotations().get(SyncEngine.ANNOTATION_MANAGED_KEYS);
     return keys == null || keys.isEmpty() ? List.of() : Arrays.asList(keys.split(","));
+  }
+
+  private static String describe(KeyChanges changes) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (!changes.added().isEmpty()) {
+      parts.add("keys added: " + String.join(", ", changes.added()));
+    }
+    if (!changes.changed().isEmpty()) {
+      parts.add("keys changed: " + String.join(", ", changes.changed()));
+    }
+    if (!changes.removed().isEmpty()) {
+      parts.add("keys removed: " + String.join(", ", changes.removed()));
+    }
+    return String.join("; ", parts);
   }
 
   private static Plan kept(Outcome outcome, String reason, String message, SecretData data) {

@@ -205,16 +205,19 @@ class SyncEngineTest {
   }
 
   @Test
-  void aFailingKeyIsAlsoReadOnlyOnce() {
-    fx.vault.put("k", Map.of("a", "1", "b", "2"));
-    fx.vault.failReadsOf("k", new SecretStoreException.UnreachableException("in-memory store unreachable", List.of(), null));
+  void aMissingKeyIsAlsoReadOnlyOnce() {
+    fx.vault.put("present", Map.of("p", "v"));
     fx.vault.resetCounters();
 
-    SyncResult result = fx.engine.sync(es("failing").data("a", RemoteRef.of("k", "a")).data("b", RemoteRef.of("k", "b"))
-        .build());
+    SyncResult result = fx.engine.sync(es("missing")
+        .target(Target.defaults().withPolicies(CreationPolicy.OWNER, DeletionPolicy.MERGE))
+        .data("a", RemoteRef.of("gone", "a")).data("b", RemoteRef.of("gone", "b"))
+        .data("p", RemoteRef.of("present", "p")).build());
 
-    assertEquals(Outcome.FAILED, result.outcome());
-    assertEquals(1, fx.vault.reads("k"));
+    assertTrue(result.ready(), result.toString());
+    assertEquals(List.of("spec.data[0] (key=gone)", "spec.data[1] (key=gone)"), result.missingEntries());
+    assertEquals(1, fx.vault.reads("gone"));
+    assertEquals(List.of("p"), List.copyOf(target("missing").data().keys()));
   }
 
   @Test
@@ -342,7 +345,10 @@ class SyncEngineTest {
 
     assertEquals(Outcome.FAILED, result.outcome());
     assertEquals("target is owned by another ExternalSecret", result.message());
-    assertTrue(result.error().orElseThrow().getMessage().contains("controlled by ExternalSecret someone-else"));
+    TargetException.OwnershipException error = assertInstanceOf(TargetException.OwnershipException.class,
+        result.error().orElseThrow());
+    assertEquals("someone-else", error.ownerName());
+    assertTrue(error.getMessage().contains("controlled by ExternalSecret someone-else"));
     assertEquals(foreign, target("example-api-env-file"));
   }
 
@@ -356,6 +362,7 @@ class SyncEngineTest {
     SyncResult result = fx.engine.sync(walkthrough());
 
     assertEquals("failed to take ownership of target secret", result.message());
+    assertEquals("Deployment", ((TargetException.OwnershipException) result.error().orElseThrow()).ownerKind());
     assertEquals(foreign, target("example-api-env-file"));
   }
 
@@ -403,7 +410,8 @@ class SyncEngineTest {
     SyncResult result = fx.engine.sync(es);
 
     assertEquals("could not update secret, target is immutable", result.message());
-    assertInstanceOf(TargetException.class, result.error().orElseThrow());
+    TargetException error = assertInstanceOf(TargetException.ImmutableTargetException.class, result.error().orElseThrow());
+    assertEquals("Secret example-api/imm is immutable and its data would change (keys changed: .env)", error.getMessage());
     assertEquals(List.of(), fx.writer.writes());
     assertEquals(before, target("imm"));
   }

@@ -150,6 +150,12 @@ public final class KubeApi implements Handler {
         }
         return ServerResponse.json(200, OpenApi.groupVersion(served.values()));
       }
+      if (path.equals("/openapi/v2")) {
+        java.util.List<ResourceType> all = new ArrayList<>();
+        types.values().forEach(m -> all.addAll(m.values()));
+        return ServerResponse.bytes(200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+            OpenApiV2.document(all));
+      }
       if (path.startsWith("/openapi/")) {
         throw notFoundPath();
       }

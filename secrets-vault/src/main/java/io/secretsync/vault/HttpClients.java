@@ -19,6 +19,7 @@ final class HttpClients {
   /** The root of all clients: its connection pool and dispatcher are shared by every derived client. */
   private static final OkHttpClient ROOT = new OkHttpClient.Builder()
       .protocols(java.util.List.of(Protocol.HTTP_2, Protocol.HTTP_1_1))
+      .socketFactory(new NoDelaySocketFactory())
       .retryOnConnectionFailure(false)
       .followRedirects(false)
       .build();

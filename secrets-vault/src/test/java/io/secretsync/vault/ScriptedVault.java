@@ -40,7 +40,7 @@ final class ScriptedVault extends Dispatcher {
   public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
     String path = request.getUrl().encodedPath();
     String token = request.getHeaders().get("X-Vault-Token");
-    request.getHeaders().forEach(h -> lastHeaders.put(h.getFirst(), h.getSecond()));
+    request.getHeaders().forEach(h -> lastHeaders.put(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond()));
     switch (path) {
       case "/v1/auth/kubernetes/login" -> {
         if (loginDelayMillis > 0) {

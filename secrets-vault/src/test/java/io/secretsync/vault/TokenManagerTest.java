@@ -21,17 +21,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import io.secretsync.testkit.TestClock;
+import io.secretsync.testkit.TestPki;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The token lifecycle against a scripted Vault over real sockets, with time moved by hand. */
+/** The token lifecycle against a scripted Vault over HTTPS, with time moved by hand. */
 class TokenManagerTest {
 
   private final ScriptedVault vault = new ScriptedVault();
   private final MockWebServer server = new MockWebServer();
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = TestClock.create();
+  private final TestPki pki = TestPki.create();
   private VaultClient client;
   private TokenManager tokens;
 
@@ -39,8 +42,10 @@ class TokenManagerTest {
   void start() throws Exception {
     server.setDispatcher(vault);
     server.setServerSocketFactory(new NoDelayServerSockets());
+    server.useHttps(pki.serverCertificate().serverSslContext().getSocketFactory());
     server.start();
-    client = VaultClient.builder(server.url("/").toString()).allowHttp(true).retries(0, Duration.ZERO).build();
+    client = VaultClient.builder(server.url("/").toString()).caCertificatesPem(pki.caCertificatePem())
+        .retries(0, Duration.ZERO).build();
     tokens = new TokenManager(client, kubernetesAuth(), clock);
   }
 
@@ -241,13 +246,13 @@ class TokenManagerTest {
     assertEquals(0, vault.renewals.get());
     assertEquals(0, vault.revocations.get());
     assertEquals(0, vault.logins.get());
-    assertEquals("static-token", vault.lastHeaders.get("X-Vault-Token"));
+    assertEquals("static-token", vault.lastHeaders.get("x-vault-token"));
   }
 
   @Test
   void requestsCarryTheVaultRequestHeader() {
     read();
-    assertEquals("true", vault.lastHeaders.get("X-Vault-Request"));
+    assertEquals("true", vault.lastHeaders.get("x-vault-request"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.secretsync.testkit.TestPki;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -32,10 +33,12 @@ class VaultClientTest {
   private final MockWebServer server = new MockWebServer();
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   private final VaultToken token = VaultToken.of("hvs.abc", "test token");
+  private final TestPki pki = TestPki.create();
 
   @BeforeEach
   void start() throws Exception {
     server.setServerSocketFactory(new NoDelayServerSockets());
+    server.useHttps(pki.serverCertificate().serverSslContext().getSocketFactory());
     server.start();
   }
 
@@ -45,7 +48,7 @@ class VaultClientTest {
   }
 
   private VaultClient.Builder client() {
-    return VaultClient.builder(server.url("/").toString()).allowHttp(true).sleeper(sleeps::add);
+    return VaultClient.builder(server.url("/").toString()).caCertificatesPem(pki.caCertificatePem()).sleeper(sleeps::add);
   }
 
   private Reply read(VaultClient client, String path) {
@@ -125,8 +128,8 @@ class VaultClientTest {
   void connectionRefusedIsUnreachableAfterRetries() throws Exception {
     String url = server.url("/").toString();
     server.close();
-    VaultClient client = VaultClient.builder(url).allowHttp(true).sleeper(sleeps::add).retries(2, Duration.ofMillis(1))
-        .build();
+    VaultClient client = VaultClient.builder(url).caCertificatesPem(pki.caCertificatePem()).sleeper(sleeps::add)
+        .retries(2, Duration.ofMillis(1)).build();
     UnreachableException e = assertThrows(UnreachableException.class, () -> read(client, "secret/data/app"));
     assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
     assertEquals(2, sleeps.size());

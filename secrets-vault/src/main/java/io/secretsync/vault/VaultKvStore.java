@@ -105,6 +105,8 @@ final class VaultKvStore implements SecretStore {
           continue;
         }
         readData(candidate, Map.of()).ifPresent(document -> found.put(key, document));
+      } catch (NoSecretException e) {
+        // a soft-deleted or destroyed current version: not a match, as in ESO
       } catch (PermissionDeniedException e) {
         skipped.add(candidate.full() + " (not readable)");
       }

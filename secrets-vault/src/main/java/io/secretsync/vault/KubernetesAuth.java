@@ -27,7 +27,8 @@ final class KubernetesAuth implements VaultAuth {
   public VaultToken login(VaultClient client) {
     String jwt = Credentials.obtain(options.jwt(), "the service account JWT", options.jwtSource());
     Optional<JwtClaims> claims = JwtClaims.of(jwt);
-    String issuedTo = "kubernetes role \"" + options.role() + "\" (" + subject(claims) + ")";
+    String issuedTo = "kubernetes role \"" + options.role() + "\" at auth/" + options.mountPath() + " ("
+        + subject(claims) + ")";
     try {
       return client.login("auth/" + options.mountPath() + "/login", Map.of("role", options.role(), "jwt", jwt), issuedTo);
     } catch (LoginRefusedException e) {
@@ -36,8 +37,8 @@ final class KubernetesAuth implements VaultAuth {
   }
 
   private String subject(Optional<JwtClaims> claims) {
-    return claims.flatMap(JwtClaims::serviceAccount).map(sa -> "service account " + sa + ", JWT from ")
-        .orElse("JWT from ") + options.jwtSource();
+    return claims.flatMap(JwtClaims::serviceAccount).map(sa -> "as service account " + sa)
+        .orElse("JWT from " + options.jwtSource());
   }
 
   private AuthenticationException explain(LoginRefusedException e, Optional<JwtClaims> claims, String issuedTo) {

@@ -127,7 +127,8 @@ final class VaultFailures {
       token.filter(t -> !t.policies().isEmpty())
           .ifPresent(t -> hints.add("the token's policies are " + String.join(", ", t.policies())
               + "; read them with: vault policy read <name>"));
-      return new PermissionDeniedException(where + ": permission denied (HTTP 403)" + who + vaultText, hints, null);
+      String detail = vaultErrors.equals(List.of("permission denied")) ? "" : vaultText;
+      return new PermissionDeniedException(where + ": permission denied (HTTP 403)" + who + detail, hints, null);
     }
     if (status == 429 || status == 412 || status >= 500) {
       List<String> hints = new ArrayList<>();

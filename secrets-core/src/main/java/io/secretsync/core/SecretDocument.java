@@ -3,11 +3,9 @@ package io.secretsync.core;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableSortedSet;
 import java.io.IOException;
@@ -16,16 +14,13 @@ import java.util.Map;
 /**
  * One secret as a JSON-valued store holds it: a JSON object whose top-level fields are the secret's
  * properties (Vault KV: {@code .data.data}; with metadataPolicy Fetch, the metadata map).
- * Numbers keep their exact decimal value ({@code 1.0} stays {@code 1.0}). Immutable;
- * {@code toString} shows property names only.
+ * Numbers parsed by {@link #parseJson} or {@link ExactJson} keep their original text ({@code 1.0}
+ * stays {@code 1.0}, {@code 1e5} stays {@code 1e5}). Immutable; {@code toString} shows property
+ * names only.
  */
 public final class SecretDocument {
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .build();
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final ObjectNode root;
 
@@ -34,13 +29,13 @@ public final class SecretDocument {
   }
 
   /**
-   * Parses a JSON object. Fails with an {@link IllegalArgumentException} that says what is wrong
-   * with the shape, never quoting the input.
+   * Parses a JSON object, keeping each number's original text. Fails with an
+   * {@link IllegalArgumentException} that says what is wrong with the shape, never quoting the input.
    */
   public static SecretDocument parseJson(byte[] json) {
     JsonNode node;
     try {
-      node = JSON.readTree(json);
+      node = ExactJson.parse(json);
     } catch (IOException e) {
       throw new IllegalArgumentException("secret is not valid JSON (" + describe(e) + ")");
     }
@@ -63,9 +58,19 @@ public final class SecretDocument {
     return new SecretDocument(node);
   }
 
-  /** The shared mapper configured for exact numbers; for code that builds documents. */
-  static ObjectMapper mapper() {
-    return JSON;
+  /** A document from plain Java values: strings, numbers, booleans, null, lists and maps of them. */
+  public static SecretDocument ofMap(Map<String, ?> properties) {
+    return of(ExactJson.fromJava(properties));
+  }
+
+  /** The value of the top-level property {@code name}, if present. */
+  public java.util.Optional<JsonNode> get(String name) {
+    return java.util.Optional.ofNullable(root.get(name));
+  }
+
+  /** The whole secret as compact JSON with sorted keys (see {@link ExactJson}). */
+  public byte[] toCompactJson() {
+    return ExactJson.write(root);
   }
 
   /** The top-level property names, sorted. */

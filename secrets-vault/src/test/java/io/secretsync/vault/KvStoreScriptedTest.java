@@ -77,6 +77,18 @@ class KvStoreScriptedTest {
   }
 
   @Test
+  void missingPropertyIsNotNotFoundAndNamesTheExistingProperties() {
+    answer("GET /v1/secret/data/app", 200, "{\"data\":{\"data\":{\"dotenv\":\"A=1\",\"other\":\"x\"}}}");
+    VaultKvStore store = store(Optional.of("secret"), KvVersion.V2);
+    assertEquals("A=1", new String(store.getSecret(RemoteRef.of("app", "dotenv")), java.nio.charset.StandardCharsets.UTF_8));
+    SecretStoreException.PropertyNotFoundException e = assertThrows(SecretStoreException.PropertyNotFoundException.class,
+        () -> store.getSecret(RemoteRef.of("app", "env")));
+    assertTrue(e.getMessage().contains("cannot find secret data for key: \"env\""), e.getMessage());
+    assertTrue(String.join(" ", e.hints()).contains("dotenv"), e.hints().toString());
+    assertTrue(!e.getMessage().contains("A=1") && !String.join(" ", e.hints()).contains("A=1"));
+  }
+
+  @Test
   void versionIsSentAsQuery() {
     answer("GET /v1/secret/data/app?version=3", 200, "{\"data\":{\"data\":{\"v\":\"3\"}}}");
     SecretDocument document = store(Optional.of("secret"), KvVersion.V2)

@@ -32,12 +32,16 @@ final class Stores {
 
   static SecretStoreResource store(StoreKind kind, String namespace, String vaultYaml, Map<String, String> annotations,
       Optional<RetrySettings> retry) {
-    JsonNode node;
     try {
-      node = YAML.readTree(vaultYaml);
+      return store(kind, namespace, YAML.readTree(vaultYaml), annotations, retry);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code vault} as the provider's settings, e.g. an ObjectNode built with values that need no quoting. */
+  static SecretStoreResource store(StoreKind kind, String namespace, JsonNode node, Map<String, String> annotations,
+      Optional<RetrySettings> retry) {
     ObjectMeta meta = ObjectMeta.of(namespace, "vault-store").withAnnotations(annotations);
     return new SecretStoreResource(kind, meta, "", new ProviderConfig("vault", ConfigNode.of("spec.provider.vault", node)),
         retry, Duration.ofMinutes(5), ImmutableList.of());

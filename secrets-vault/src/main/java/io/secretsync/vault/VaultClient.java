@@ -14,7 +14,6 @@ import com.google.common.collect.ImmutableMap;
 import io.secretsync.core.InvalidConfigException;
 import io.secretsync.core.SecretStoreException;
 import io.secretsync.core.SecretStoreException.AuthenticationException;
-import io.secretsync.vault.VaultFailures.InvalidTokenException;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

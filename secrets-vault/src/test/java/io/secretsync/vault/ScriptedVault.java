@@ -30,6 +30,7 @@ final class ScriptedVault extends Dispatcher {
   volatile String loginError = "permission denied";
   volatile long loginDelayMillis;
   volatile String lastRenewIncrement;
+  volatile String lastLoginJwt;
 
   /** Forgets every token, as Vault does when they expire or are revoked out of band. */
   void dropAllTokens() {
@@ -47,6 +48,8 @@ final class ScriptedVault extends Dispatcher {
           Thread.sleep(loginDelayMillis);
         }
         int n = logins.incrementAndGet();
+        lastLoginJwt = request.getBody() == null ? null
+            : request.getBody().utf8().replaceAll(".*\"jwt\":\"([^\"]*)\".*", "$1");
         if (loginStatus != 200) {
           return json(loginStatus, "{\"errors\":[\"" + loginError + "\"]}");
         }

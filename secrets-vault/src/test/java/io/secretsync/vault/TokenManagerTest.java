@@ -250,6 +250,33 @@ class TokenManagerTest {
   }
 
   @Test
+  void projectedTokenFileIsReadAgainForEveryLogin(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("token");
+    java.nio.file.Files.writeString(file, "first.jwt.one\n");
+    TokenManager fileTokens = new TokenManager(client, VaultAuth.kubernetes(KubernetesAuthOptions.builder().role("app")
+        .tokenFile(file).build()), clock);
+    fileTokens.token();
+    assertEquals("first.jwt.one", vault.lastLoginJwt);
+    java.nio.file.Files.writeString(file, "second.jwt.two\n");
+    vault.dropAllTokens();
+    fileTokens.withToken(t -> client.send(VaultRequest.read("secret/data/app", Map.of(), List.of()), Optional.of(t)));
+    assertEquals("second.jwt.two", vault.lastLoginJwt);
+    assertEquals(2, vault.logins.get());
+    fileTokens.close();
+  }
+
+  @Test
+  void missingTokenFileIsAnAuthenticationErrorNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    TokenManager fileTokens = new TokenManager(client, VaultAuth.kubernetes(KubernetesAuthOptions.builder().role("app")
+        .tokenFile(dir.resolve("absent")).build()), clock);
+    AuthenticationException e = assertThrows(AuthenticationException.class, fileTokens::token);
+    assertTrue(e.getMessage().contains("cannot obtain the service account JWT from service account token file"),
+        e.getMessage());
+    assertEquals(0, vault.logins.get());
+  }
+
+  @Test
   void requestsCarryTheVaultRequestHeader() {
     read();
     assertEquals("true", vault.lastHeaders.get("x-vault-request"));

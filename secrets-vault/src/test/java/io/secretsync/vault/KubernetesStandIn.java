@@ -69,8 +69,9 @@ final class KubernetesStandIn implements PlatformAccess, AutoCloseable {
     return token;
   }
 
-  /** Forgets every reviewer: their tokens are now rejected with 401, as expired ones are. */
+  /** Forgets every reviewer token: it is now rejected with 401, as an expired or foreign one is. */
   void revokeReviewers() {
+    reviewers.forEach(issued::remove);
     reviewers.clear();
   }
 

@@ -111,7 +111,7 @@ class TokenCostTest {
       read(store);
       store.close();
       store.close();
-      assertEquals(1, w.vault.requestCount("POST", "/v1/auth/token/revoke-self"));
+      assertEquals(1, w.awaitCount("POST", "/v1/auth/token/revoke-self", 1));
       assertEquals(204, w.vault.auditLog().last("POST", "/v1/auth/token/revoke-self").orElseThrow().status());
     }
   }

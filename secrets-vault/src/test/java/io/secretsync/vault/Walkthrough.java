@@ -112,6 +112,26 @@ final class Walkthrough implements AutoCloseable {
     return new VaultStoreProvider().newStore(clusterStore("example-api"), context());
   }
 
+  /**
+   * The count of {@code method path} in Vault's audit log once it reaches {@code expected}, or what it
+   * is after a few seconds. The fake records a body-less answer (a 204) just after sending it, so a
+   * client can see the answer a moment before the log does.
+   */
+  long awaitCount(String method, String path, long expected) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    long count = vault.requestCount(method, path);
+    while (count < expected && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      count = vault.requestCount(method, path);
+    }
+    return count;
+  }
+
   long logins() {
     return vault.requestCount("POST", "/v1/auth/kubernetes/login");
   }

@@ -56,7 +56,7 @@ class WalkthroughEndToEndTest {
       assertTrue(writer.writes().isEmpty());
       }
       // Closing the registry closes the stores, and each revokes its token.
-      assertEquals(3, w.vault.requestCount("POST", "/v1/auth/token/revoke-self"));
+      assertEquals(3, w.awaitCount("POST", "/v1/auth/token/revoke-self", 3));
     }
   }
 }

@@ -9,6 +9,7 @@ import io.secretsync.core.SecretStoreException;
 import io.secretsync.core.SecretStoreException.InvalidStoreConfigException;
 import io.secretsync.core.SecretStoreException.NoSecretException;
 import io.secretsync.core.SecretStoreException.PermissionDeniedException;
+import io.secretsync.core.SecretStoreException.TlsException;
 import io.secretsync.core.model.FindRef;
 import io.secretsync.core.model.MetadataPolicy;
 import io.secretsync.core.model.RemoteRef;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * error. Find LISTs the metadata tree recursively; folders the token may not list and secrets it
  * may not read are skipped and logged instead of failing the whole find (ESO fails, #3539), and
  * with both a name and tags a secret must match both (ESO ignores the tags then). The connection
- * (CA, client certificate, first login) is made on first use. Thread-safe.
+ * (CA, client certificate, first login) is made on first use, and made again after a TLS failure,
+ * so a CA or client certificate rotated in its ConfigMap or Secret is picked up. Thread-safe.
  */
 final class VaultKvStore implements SecretStore {
 
@@ -119,7 +121,17 @@ final class VaultKvStore implements SecretStore {
 
   @Override
   public void validate() {
-    connection().tokens().validate();
+    Connection current = connection();
+    try {
+      current.tokens().validate();
+    } catch (TlsException e) {
+      synchronized (connectLock) {
+        if (connection == current) {
+          connection = null;
+        }
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -226,7 +238,17 @@ final class VaultKvStore implements SecretStore {
 
   private Reply send(VaultRequest request) {
     Connection current = connection();
-    return current.tokens().withToken(token -> current.client().send(request, Optional.of(token)));
+    try {
+      return current.tokens().withToken(token -> current.client().send(request, Optional.of(token)));
+    } catch (TlsException e) {
+      // The CA or client certificate may have been rotated in its ConfigMap or Secret: connect afresh next time.
+      synchronized (connectLock) {
+        if (connection == current) {
+          connection = null;
+        }
+      }
+      throw e;
+    }
   }
 
   private Connection connection() {

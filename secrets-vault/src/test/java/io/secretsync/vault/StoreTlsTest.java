@@ -61,6 +61,23 @@ class StoreTlsTest {
   }
 
   @Test
+  void aCaRotatedInItsConfigMapIsPickedUpAfterATlsFailure() {
+    try (FakeVault vault = FakeVault.start()) {
+      vault.kv("secret").put("app", Map.of("v", "ok"));
+      platform.configMap("external-secrets", "vault-ca", "ca.crt",
+          TestPki.create("Previous CA", TestPki.KeyType.EC_P256).caCertificatePem());
+      ObjectNode settings = settings(vault.address(), vault.rootToken());
+      settings.putObject("caProvider").put("type", "ConfigMap").put("name", "vault-ca")
+          .put("namespace", "external-secrets").put("key", "ca.crt");
+      try (SecretStore store = store(settings, Map.of())) {
+        assertThrows(TlsException.class, () -> read(store));
+        platform.configMap("external-secrets", "vault-ca", "ca.crt", vault.caCertificatePem());
+        assertEquals("ok", read(store));
+      }
+    }
+  }
+
+  @Test
   void missingCaConfigMapKeyNamesTheCaProvider() {
     try (FakeVault vault = FakeVault.start()) {
       ObjectNode settings = settings(vault.address(), vault.rootToken());

@@ -285,7 +285,7 @@ final class Kubeconfig {
 
   private static byte[] base64(Entry entry, String field, String data) {
     try {
-      return Base64.getMimeDecoder().decode(data.trim());
+      return Base64.getDecoder().decode(data.replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(entry.field(field), "is not valid base64 (it holds base64-encoded PEM)");
     }

@@ -60,7 +60,7 @@ final class Pem {
           return converter.getPrivateKey(info);
         }
         if (object instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
           throw new IllegalArgumentException("the private key is encrypted; give it unencrypted (PKCS#8, PKCS#1 or SEC1)");

@@ -87,6 +87,7 @@ public final class KubernetesSecretWriter implements TargetWriter {
   public WriteResult apply(String namespace, String name, String owner, Planner planner) {
     requireNonNull(owner, "owner");
     requireNonNull(planner, "planner");
+    SecretValidation.checkName(namespace, name);
     String fieldManager = FieldManagers.forExternalSecret(owner);
     String where = "Secret " + namespace + "/" + name;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {

@@ -28,22 +28,27 @@ final class SecretValidation {
 
   private SecretValidation() {}
 
-  static void check(TargetSecret secret) {
-    String where = "Secret " + secret.namespace() + "/" + secret.name();
-    if (secret.name().isEmpty()) {
+  /** The name (DNS-1123 subdomain) and namespace (DNS-1123 label) of a Secret. */
+  static void checkName(String namespace, String name) {
+    String where = "Secret " + namespace + "/" + name;
+    if (name.isEmpty()) {
       throw invalid("metadata.name", where, "Required value: name is required");
     }
-    if (secret.name().length() > 253 || !SUBDOMAIN.matcher(secret.name()).matches()) {
-      throw invalid("metadata.name", where, "Invalid value: \"" + secret.name() + "\": a lowercase RFC 1123 subdomain "
+    if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
+      throw invalid("metadata.name", where, "Invalid value: \"" + name + "\": a lowercase RFC 1123 subdomain "
           + "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
           + "alphanumeric character (at most 253 characters)");
     }
-    if (secret.namespace().isEmpty() || secret.namespace().length() > 63
-        || !LABEL.matcher(secret.namespace()).matches()) {
-      throw invalid("metadata.namespace", where, "Invalid value: \"" + secret.namespace() + "\": a lowercase RFC 1123 "
+    if (namespace.isEmpty() || namespace.length() > 63 || !LABEL.matcher(namespace).matches()) {
+      throw invalid("metadata.namespace", where, "Invalid value: \"" + namespace + "\": a lowercase RFC 1123 "
           + "label must consist of lower case alphanumeric characters or '-', and must start and end with an "
           + "alphanumeric character (at most 63 characters)");
     }
+  }
+
+  static void check(TargetSecret secret) {
+    String where = "Secret " + secret.namespace() + "/" + secret.name();
+    checkName(secret.namespace(), secret.name());
     for (String key : secret.data().keys()) {
       if (key.length() > 253 || !CONFIG_KEY.matcher(key).matches() || key.equals(".") || key.equals("..")
           || key.startsWith("..")) {

@@ -47,6 +47,7 @@ final class Reflector<T> implements KubernetesClient.Watch {
   private final Object emitLock = new Object();
   private final Map<String, ObjectNode> known = new HashMap<>(); // only touched by the watch thread
   private volatile String resourceVersion = "";
+  private volatile int lists;
   private volatile boolean closed;
   private volatile ApiTransport.Stream stream;
   private Thread thread;
@@ -138,6 +139,7 @@ final class Reflector<T> implements KubernetesClient.Watch {
     known.clear();
     known.putAll(fresh);
     resourceVersion = list.resourceVersion();
+    lists++;
     synced.countDown();
   }
 
@@ -249,6 +251,11 @@ final class Reflector<T> implements KubernetesClient.Watch {
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
     return synced.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** How many times this watch has listed (1 after the start, one more after each 410). */
+  int lists() {
+    return lists;
   }
 
   @Override

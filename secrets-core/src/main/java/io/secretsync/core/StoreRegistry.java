@@ -91,6 +91,26 @@ public final class StoreRegistry implements AutoCloseable {
           + namespace + " (spec.conditions)",
           List.of("add the namespace to the store's spec.conditions, or use another store"), null);
     }
+    return live(definition);
+  }
+
+  /**
+   * The live store for {@code definition}, which must have been {@link #put} (for store
+   * validation, which concerns the store itself and no namespace).
+   *
+   * @throws IllegalArgumentException when the registry holds no such definition
+   * @throws InvalidConfigException when its provider cannot make a store of it
+   */
+  public SecretStore store(SecretStoreResource definition) {
+    Key key = Key.of(definition.kind(), definition.metadata().namespace(), definition.metadata().name());
+    SecretStoreResource known = definitions.get(key);
+    if (!definition.equals(known)) {
+      throw new IllegalArgumentException(definition + " is not the definition this registry holds");
+    }
+    return live(definition);
+  }
+
+  private SecretStore live(SecretStoreResource definition) {
     Key key = Key.of(definition.kind(), definition.metadata().namespace(), definition.metadata().name());
     synchronized (live) {
       Live current = live.get(key);

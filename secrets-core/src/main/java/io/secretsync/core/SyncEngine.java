@@ -140,7 +140,8 @@ public final class SyncEngine {
       return failure(es, now, "could not get secret data from provider", e, Optional.empty());
     }
     try {
-      return write(es, assembled, now, dryRun);
+      SyncResult written = write(es, assembled, now, dryRun);
+      return written.failed() ? written : written.withMissingEntries(assembled.missing());
     } catch (SecretSyncException e) {
       return failure(es, now, "could not update secret", e, Optional.empty());
     }
@@ -151,7 +152,7 @@ public final class SyncEngine {
   private Assembled fetchAndAssemble(ExternalSecret es) {
     Fetcher fetcher = new Fetcher(es);
     boolean retain = es.spec().target().deletionPolicy() == DeletionPolicy.RETAIN;
-    int missing = 0;
+    List<String> missing = new java.util.ArrayList<>();
     SecretData.Builder data = SecretData.builder();
     Map<String, String> origin = new HashMap<>();
 
@@ -169,7 +170,7 @@ public final class SyncEngine {
         }
         log.debug("{}: {} does not exist at the provider; skipped (deletionPolicy={})", es, where,
             es.spec().target().deletionPolicy().wireName());
-        missing++;
+        missing.add(where);
         continue;
       }
       Map<String, byte[]> renamed = rewrite(source, entries, where);
@@ -191,7 +192,7 @@ public final class SyncEngine {
         if (retain) {
           throw new FetchFailure(store, e);
         }
-        missing++;
+        missing.add(where + " (key=" + ref.key() + ")");
         continue;
       } catch (SecretStoreException e) {
         throw new FetchFailure(store, withWhere(e, where + " (key=" + ref.key() + ")"));
@@ -203,7 +204,8 @@ public final class SyncEngine {
     }
     int entries = es.spec().data().size() + es.spec().dataFrom().size();
     SecretData result = data.build();
-    return new Assembled(result, result.isEmpty() && (missing > 0 || entries > 0), origin);
+    return new Assembled(result, result.isEmpty() && (!missing.isEmpty() || entries > 0), origin,
+        List.copyOf(missing));
   }
 
   private Map<String, byte[]> extract(Fetcher fetcher, StoreRef store, RemoteRef ref, String where) {
@@ -351,7 +353,7 @@ public final class SyncEngine {
     }
   }
 
-  private record Assembled(SecretData data, boolean noData, Map<String, String> origin) {}
+  private record Assembled(SecretData data, boolean noData, Map<String, String> origin, List<String> missing) {}
 
   // ---- plan and write ----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ package io.secretsync.core;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.collect.ImmutableSortedSet;
 import io.secretsync.core.model.StoreRef;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * (status, reason, message), what happened to the target, the target's key names and sizes, and
  * on failure the typed error with its hints. Never holds a value, except {@link #desired()} in a
  * dry run, which holds the Secret that would be written (its {@code toString} shows sizes only).
+ * {@link #missingEntries()} names the entries skipped because the provider has no such secret
+ * (deletionPolicy Delete or Merge), as {@code spec.data[1] (key=db/creds)} or {@code spec.dataFrom[0]}.
  */
 public record SyncResult(
     String namespace,
@@ -27,7 +30,8 @@ public record SyncResult(
     Optional<SecretSyncException> error,
     Optional<StoreRef> failedStore,
     Optional<TargetSecret> desired,
-    Instant syncedAt) {
+    Instant syncedAt,
+    ImmutableList<String> missingEntries) {
 
   /** ESO's condition reasons. */
   public static final String REASON_SYNCED = "SecretSynced";
@@ -48,6 +52,22 @@ public record SyncResult(
     requireNonNull(failedStore, "failedStore");
     requireNonNull(desired, "desired");
     requireNonNull(syncedAt, "syncedAt");
+    missingEntries = ImmutableList.copyOf(missingEntries);
+  }
+
+  /** A result with no missing entries. */
+  public SyncResult(String namespace, String name, String targetName, boolean ready, String reason, String message,
+      Outcome outcome, ImmutableSortedMap<String, Integer> keySizes, KeyChanges changes,
+      Optional<SecretSyncException> error, Optional<StoreRef> failedStore, Optional<TargetSecret> desired,
+      Instant syncedAt) {
+    this(namespace, name, targetName, ready, reason, message, outcome, keySizes, changes, error, failedStore, desired,
+        syncedAt, ImmutableList.of());
+  }
+
+  /** This result with {@code entries} as its {@link #missingEntries()}. */
+  public SyncResult withMissingEntries(java.util.List<String> entries) {
+    return new SyncResult(namespace, name, targetName, ready, reason, message, outcome, keySizes, changes, error,
+        failedStore, desired, syncedAt, ImmutableList.copyOf(entries));
   }
 
   /** What happened to the target Secret. */

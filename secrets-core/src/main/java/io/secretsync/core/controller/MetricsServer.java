@@ -61,7 +61,10 @@ public final class MetricsServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  private static void handle(HttpExchange exchange, Builder config) throws IOException {
+  /** What the handler answers with, fixed when the server starts. */
+  private record Endpoints(PrometheusMetrics metrics, BooleanSupplier liveness, BooleanSupplier readiness) {}
+
+  private static void handle(HttpExchange exchange, Endpoints config) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -155,7 +158,7 @@ public final class MetricsServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
       });
-      Builder config = this;
+      Endpoints config = new Endpoints(metrics, liveness, readiness);
       server.createContext("/", exchange -> handle(exchange, config));
       server.setExecutor(executor);
       server.start();

@@ -32,6 +32,8 @@ final class EsEntry extends Dispatcher.Job {
   boolean attempted;
   boolean removed;
   ExternalSecretStatus status = ExternalSecretStatus.empty();
+  /** Whether the sink accepted {@link #status}; when not, the next status is written even if equal. */
+  boolean statusWritten = true;
   Scheduler.Task timer;
   StoreKey waitingOn;
 

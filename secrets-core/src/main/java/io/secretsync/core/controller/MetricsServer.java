@@ -45,7 +45,7 @@ public final class MetricsServer implements AutoCloseable {
     return server.getAddress();
   }
 
-  /** The base URI, e.g. {@code http://127.0.0.1:9090}. */
+  /** The base URI, e.g. {@code http://127.0.0.1:8080}. */
   public URI uri() {
     InetSocketAddress address = address();
     String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
@@ -106,7 +106,7 @@ public final class MetricsServer implements AutoCloseable {
   /** Configures a {@link MetricsServer}; the metrics are required. */
   public static final class Builder {
     private PrometheusMetrics metrics;
-    private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9090);
+    private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
     private BooleanSupplier liveness = () -> true;
     private BooleanSupplier readiness = () -> true;
     private Optional<SSLContext> tls = Optional.empty();
@@ -118,7 +118,7 @@ public final class MetricsServer implements AutoCloseable {
       return this;
     }
 
-    /** Where to listen; default 127.0.0.1:9090. Port 0 picks a free port. */
+    /** Where to listen; default 127.0.0.1:8080 (ESO's metrics port, on loopback). Port 0 picks a free port. */
     public Builder address(InetSocketAddress bind) {
       this.address = requireNonNull(bind);
       return this;

@@ -25,9 +25,11 @@ final class Outputs {
     this.listeners = ImmutableList.copyOf(listeners);
   }
 
-  void externalSecretStatus(ExternalSecret es, ExternalSecretStatus newStatus) {
-    guard("status sink", es, () -> status.externalSecretStatus(es, newStatus));
+  /** Writes and announces a new status; false when the sink failed (it is then offered again). */
+  boolean externalSecretStatus(ExternalSecret es, ExternalSecretStatus newStatus) {
+    boolean written = guard("status sink", es, () -> status.externalSecretStatus(es, newStatus));
     each(es, l -> l.externalSecretStatusChanged(es, newStatus));
+    return written;
   }
 
   void externalSecretEvent(ExternalSecret es, ControllerEvent event) {
@@ -42,8 +44,9 @@ final class Outputs {
     each(es, l -> l.externalSecretRemoved(es));
   }
 
-  void storeStatus(SecretStoreResource store, StoreStatus newStatus) {
-    guard("status sink", store, () -> status.storeStatus(store, newStatus));
+  /** Writes a new store status; false when the sink failed (it is then offered again). */
+  boolean storeStatus(SecretStoreResource store, StoreStatus newStatus) {
+    return guard("status sink", store, () -> status.storeStatus(store, newStatus));
   }
 
   void storeEvent(SecretStoreResource store, ControllerEvent event) {
@@ -68,11 +71,13 @@ final class Outputs {
     }
   }
 
-  private static void guard(String what, Object subject, Runnable call) {
+  private static boolean guard(String what, Object subject, Runnable call) {
     try {
       call.run();
+      return true;
     } catch (RuntimeException e) {
       log.warn("{} failed for {}: {}", what, subject, e.toString());
+      return false;
     }
   }
 }

@@ -21,7 +21,14 @@ public interface ResourceChanges {
    */
   void applyExternalSecret(ExternalSecret es, ExternalSecretStatus lastKnown);
 
-  /** The ExternalSecret {@code namespace/name} was removed: its deletion policy is carried out. */
+  /**
+   * The ExternalSecret {@code namespace/name} was removed: its schedule stops and the engine carries
+   * out its deletionPolicy (Delete removes the target Secret if this ExternalSecret controls it,
+   * retried with backoff until it succeeds; Retain and Merge leave it). With creationPolicy Owner on
+   * Kubernetes the API server's garbage collector also removes the target through its
+   * ownerReference; an ExternalSecret from a file or code has no uid, so only Delete removes its
+   * target.
+   */
   void removeExternalSecret(String namespace, String name);
 
   /** {@code store} was added or changed. */

@@ -22,6 +22,8 @@ final class StoreEntry extends Dispatcher.Job {
   InvalidConfigException configError;
   StoreCircuitBreaker breaker;
   StoreStatus status;
+  /** Whether the sink accepted {@link #status}; when not, the next status is written even if equal. */
+  boolean statusWritten = true;
   Scheduler.Task timer;
   final Set<EsEntry> waiting = new LinkedHashSet<>();
 

@@ -363,7 +363,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       }
       if (!entry.removed) {
         ExternalSecretStatus next = entry.statusAfter(result, es, start);
-        if (!next.equals(entry.status)) {
+        if (!next.equals(entry.status) || !entry.statusWritten) {
           entry.status = next;
           newStatus = next;
         }
@@ -376,7 +376,10 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
     }
     outputs.syncFinished(es, result, took);
     if (newStatus != null) {
-      outputs.externalSecretStatus(es, newStatus);
+      boolean written = outputs.externalSecretStatus(es, newStatus);
+      synchronized (lock) {
+        entry.statusWritten = written;
+      }
     }
     allowed.forEach(event -> outputs.externalSecretEvent(es, event));
     after.forEach(Runnable::run);
@@ -515,6 +518,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
         entry.configError = null;
         entry.status = null;
         cancelTimer(entry);
+        events.forget(key);
         if (entry.waiting.isEmpty() && !entry.queued && !entry.running) {
           stores.remove(key);
         }
@@ -637,7 +641,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       boolean reportable = applied != null && applied.equals(entry.definition);
       StoreStatus previous = entry.status;
       validated = new StoreStatus(previous == null ? condition : previous.ready().next(condition));
-      if (reportable && !validated.equals(previous)) {
+      if (reportable && (!validated.equals(previous) || !entry.statusWritten)) {
         entry.status = validated;
         newStatus = validated;
         ControllerEvent event = validated.isReady()
@@ -652,7 +656,10 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
     if (applied != null) {
       outputs.storeValidated(applied, validated, took);
       if (newStatus != null) {
-        outputs.storeStatus(applied, newStatus);
+        boolean written = outputs.storeStatus(applied, newStatus);
+        synchronized (lock) {
+          entry.statusWritten = written;
+        }
       }
       allowed.forEach(event -> outputs.storeEvent(applied, event));
     }

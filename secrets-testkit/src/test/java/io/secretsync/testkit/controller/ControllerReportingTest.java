@@ -11,6 +11,7 @@ import io.secretsync.core.SecretStoreException;
 import io.secretsync.core.controller.Condition;
 import io.secretsync.core.controller.ControllerEvent;
 import io.secretsync.core.controller.ExternalSecretStatus;
+import io.secretsync.core.controller.StatusSink;
 import io.secretsync.core.controller.StoreStatus;
 import io.secretsync.core.model.CreationPolicy;
 import io.secretsync.core.model.DeletionPolicy;
@@ -20,12 +21,14 @@ import io.secretsync.core.model.StoreKind;
 import io.secretsync.core.model.Target;
 import io.secretsync.testkit.InMemoryEventSink.Recorded;
 import io.secretsync.testkit.InMemorySecretStore;
+import io.secretsync.testkit.InMemoryStatusSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ControllerReportingTest {
@@ -266,6 +269,40 @@ class ControllerReportingTest {
       // a burst of 10 (one went to Created), then one per 5 minutes (50 min / 10)
       assertTrue(failures >= 9 && failures <= 9 + 4, "UpdateFailed events in 20 minutes: " + failures);
       assertTrue(fx.provider.reads("app/flaky") >= 20);
+    }
+  }
+
+  @Test
+  void aStatusTheSinkFailedToWriteIsOfferedAgainWithTheNextSync() {
+    InMemoryStatusSink kept = new InMemoryStatusSink();
+    AtomicInteger refusals = new AtomicInteger(1);
+    StatusSink flaky = new StatusSink() {
+      @Override
+      public void externalSecretStatus(ExternalSecret es, ExternalSecretStatus status) {
+        if (refusals.getAndDecrement() > 0) {
+          throw new IllegalStateException("409 Conflict writing status");
+        }
+        kept.externalSecretStatus(es, status);
+      }
+
+      @Override
+      public void storeStatus(io.secretsync.core.model.SecretStoreResource store, StoreStatus status) {
+        kept.storeStatus(store, status);
+      }
+    };
+    try (ControllerFixture fx = new ControllerFixture(b -> b.statusSink(flaky).refreshJitter(0))) {
+      fx.putSecret("app", SECRET_V1);
+      fx.vault.failWith(new SecretStoreException.PermissionDeniedException("permission denied", List.of(), null));
+      fx.controller.applyExternalSecret(es("app").refreshInterval(Duration.ofHours(1)).build());
+      fx.startWithStore();
+      fx.scheduler.runPending();
+      assertEquals(Optional.empty(), kept.externalSecret(NAMESPACE, "app"), "the first write failed");
+      fx.scheduler.advance(Duration.ofSeconds(1));
+      ExternalSecretStatus written = kept.externalSecret(NAMESPACE, "app").orElseThrow();
+      assertEquals("could not get secret data from provider: permission denied",
+          written.ready().orElseThrow().message(), "the same status is written at the next attempt");
+      fx.scheduler.advance(Duration.ofSeconds(10));
+      assertEquals(1, kept.writesFor(NAMESPACE + "/app").size(), "and then only on a change");
     }
   }
 

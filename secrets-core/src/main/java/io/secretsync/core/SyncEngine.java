@@ -132,7 +132,7 @@ public final class SyncEngine {
     Instant now = clock.instant();
     Assembled assembled;
     try {
-      SpecRules.check(es);
+      ExternalSecretValidator.check(es);
       assembled = fetchAndAssemble(es);
     } catch (FetchFailure e) {
       return failure(es, now, "could not get secret data from provider", e.cause, Optional.of(e.store));

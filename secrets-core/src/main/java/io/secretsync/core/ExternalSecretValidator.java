@@ -11,15 +11,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * ESO's admission rules for an ExternalSecret, checked again at sync time (as ESO's controller
- * does) so they hold for objects built in code or read from a cluster without the webhook.
+ * ESO's admission rules for an ExternalSecret (its validating webhook): applied by the manifest
+ * loader, and again by the sync engine (as ESO's controller does) so they hold for objects built
+ * in code or read from a cluster without the webhook. Stateless and thread-safe.
  */
-final class SpecRules {
+public final class ExternalSecretValidator {
 
-  private SpecRules() {}
+  private ExternalSecretValidator() {}
 
-  /** @throws InvalidConfigException naming the first field that breaks a rule */
-  static void check(ExternalSecret es) {
+  /**
+   * Checks {@code es}.
+   *
+   * @throws InvalidConfigException naming the first field that breaks a rule
+   */
+  public static void check(ExternalSecret es) {
     ExternalSecretSpec spec = es.spec();
     if (spec.data().isEmpty() && spec.dataFrom().isEmpty()) {
       throw new InvalidConfigException("spec", "either data or dataFrom should be specified");

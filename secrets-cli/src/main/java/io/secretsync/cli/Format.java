@@ -1,0 +1,39 @@
+package io.secretsync.cli;
+
+import io.secretsync.core.SyncEngine;
+import io.secretsync.core.SyncResult;
+import io.secretsync.core.TargetSecret;
+
+/** The CLI's text output: one line per ExternalSecret, hints indented below; never a value. */
+final class Format {
+  private Format() {}
+
+  /** {@code <ns>/<name>: synced -> Secret <ns>/<target> (created)} or {@code <ns>/<name>: failed: <reason>: <message>}. */
+  static String line(SyncResult result) {
+    String es = result.namespace() + "/" + result.name();
+    if (result.failed()) {
+      StringBuilder line = new StringBuilder(es + ": failed: " + result.reason() + ": " + result.message());
+      result.error().ifPresent(e -> e.hints().forEach(h -> line.append("\n  hint: ").append(h)));
+      return line.toString();
+    }
+    String what = switch (result.outcome()) {
+      case CREATED -> "created";
+      case UPDATED -> "updated";
+      case UNCHANGED -> "unchanged";
+      case DELETED -> "deleted";
+      default -> "skipped: " + result.message();
+    };
+    return es + ": synced -> Secret " + result.namespace() + "/" + result.targetName() + " (" + what + ")";
+  }
+
+  /** The Secret's type, keys with sizes, and the first 12 characters of its data hash. */
+  static String secretSummary(TargetSecret secret) {
+    StringBuilder out = new StringBuilder("  secret/" + secret.name() + " type=" + secret.type() + " hash="
+        + secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "").substring(0,
+            Math.min(12, secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "").length())));
+    for (String key : secret.data().keys()) {
+      out.append("\n    ").append(key).append(": ").append(secret.data().sizeOf(key)).append(" bytes");
+    }
+    return out.toString();
+  }
+}

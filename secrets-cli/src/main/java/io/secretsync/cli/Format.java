@@ -8,12 +8,18 @@ import io.secretsync.core.TargetSecret;
 final class Format {
   private Format() {}
 
-  /** {@code <ns>/<name>: synced -> Secret <ns>/<target> (created)} or {@code <ns>/<name>: failed: <reason>: <message>}. */
+  /**
+   * {@code <ns>/<name>: synced -> Secret <ns>/<target> (created)}, or
+   * {@code <ns>/<name>: failed: <reason>: <ESO message>: <error>} with the error's hints below.
+   */
   static String line(SyncResult result) {
     String es = result.namespace() + "/" + result.name();
     if (result.failed()) {
       StringBuilder line = new StringBuilder(es + ": failed: " + result.reason() + ": " + result.message());
-      result.error().ifPresent(e -> e.hints().forEach(h -> line.append("\n  hint: ").append(h)));
+      result.error().ifPresent(e -> {
+        line.append(": ").append(e.getMessage());
+        e.hints().forEach(h -> line.append("\n  hint: ").append(h));
+      });
       return line.toString();
     }
     String what = switch (result.outcome()) {

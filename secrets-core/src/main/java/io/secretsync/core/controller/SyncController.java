@@ -299,7 +299,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       return engine.sync(es);
     } catch (RuntimeException e) {
       log.warn("{}: the sync failed unexpectedly", es, e);
-      return failure(es, start, "could not get secret data from provider", new SecretSyncException(
+      return failure(es, start, SyncResult.MESSAGE_GET_DATA_FAILED, new SecretSyncException(
           "unexpected " + e.getClass().getName() + " during the sync", List.of("see the controller's log"), null),
           Optional.empty());
     }
@@ -312,14 +312,14 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
         store.key.kind().wireName() + " \"" + store.key.name() + "\" is not ready" + last,
         List.of("the store is probed every few seconds; ExternalSecrets that read from it sync as soon as it answers"),
         null);
-    return failure(es, now, "could not get secret data from provider", error, Optional.of(store.key.ref()));
+    return failure(es, now, SyncResult.MESSAGE_GET_DATA_FAILED, error, Optional.of(store.key.ref()));
   }
 
   private static SyncResult failure(ExternalSecret es, Instant now, String message, SecretSyncException error,
       Optional<StoreRef> store) {
     return new SyncResult(es.metadata().namespace(), es.metadata().name(), es.targetName(), false,
-        SyncResult.REASON_ERROR, message + ": " + error.getMessage(), SyncResult.Outcome.FAILED,
-        ImmutableSortedMap.of(), SyncResult.KeyChanges.NONE, Optional.of(error), store, Optional.empty(), now);
+        SyncResult.REASON_ERROR, message, SyncResult.Outcome.FAILED, ImmutableSortedMap.of(),
+        SyncResult.KeyChanges.NONE, Optional.of(error), store, Optional.empty(), now, ImmutableList.of());
   }
 
   private void finish(EsEntry entry, ExternalSecret es, SyncResult result, Instant start, Duration took,
@@ -428,7 +428,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       result = engine.delete(es);
     } catch (RuntimeException e) {
       log.warn("{}: handling the deletion failed unexpectedly", es, e);
-      result = failure(es, start, "could not delete secret", new SecretSyncException(
+      result = failure(es, start, SyncResult.MESSAGE_DELETE_FAILED, new SecretSyncException(
           "unexpected " + e.getClass().getName() + " during the deletion", List.of("see the controller's log"), null),
           Optional.empty());
     }

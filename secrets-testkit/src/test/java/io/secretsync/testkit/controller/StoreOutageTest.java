@@ -80,8 +80,10 @@ class StoreOutageTest {
       assertEquals(StoreCircuitBreaker.State.OPEN, fx.controller.circuitState(StoreKind.CLUSTER_SECRET_STORE, "", "vault"));
       ExternalSecretStatus waiting = fx.controller.status(NAMESPACE, "es-0").orElseThrow();
       assertFalse(waiting.isReady());
-      assertTrue(waiting.ready().orElseThrow().message().contains("ClusterSecretStore \"vault\" is not ready"),
-          waiting.ready().orElseThrow().message());
+      assertEquals("could not get secret data from provider", waiting.ready().orElseThrow().message());
+      String lastEvent = last(fx.events.eventsFor("ExternalSecret/" + NAMESPACE + "/es-0")).event().message();
+      assertTrue(lastEvent.startsWith("ClusterSecretStore \"vault\" is not ready; last error: cannot reach Vault"),
+          lastEvent);
 
       Instant back = fx.clock.instant();
       fx.vault.clearFailure();
@@ -106,8 +108,8 @@ class StoreOutageTest {
       fx.scheduler.advance(Duration.ofMinutes(20));
       ExternalSecretStatus failing = fx.controller.status(NAMESPACE, "early").orElseThrow();
       assertFalse(failing.isReady());
-      assertTrue(failing.ready().orElseThrow().message().contains("ClusterSecretStore \"vault\" not found"),
-          failing.ready().orElseThrow().message());
+      String failure = last(fx.events.eventsFor("ExternalSecret/" + NAMESPACE + "/early")).event().message();
+      assertTrue(failure.contains("ClusterSecretStore \"vault\" not found"), failure);
       assertEquals(Optional.empty(), fx.targetPassword("early"));
 
       Instant applied = fx.clock.instant();
@@ -216,5 +218,9 @@ class StoreOutageTest {
           "a missing secret says nothing about the store");
       assertEquals(2, fx.provider.reads("app/fine"), "at 0 and after one hour (plus jitter)");
     }
+  }
+
+  private static <T> T last(List<T> list) {
+    return list.get(list.size() - 1);
   }
 }

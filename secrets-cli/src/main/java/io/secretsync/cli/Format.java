@@ -32,11 +32,11 @@ final class Format {
     return es + ": synced -> Secret " + result.namespace() + "/" + result.targetName() + " (" + what + ")";
   }
 
-  /** The Secret's type, keys with sizes, and the first 12 characters of its data hash. */
+  /** The Secret's namespace/name, type, the first 12 characters of its data hash, and each key with its size. */
   static String secretSummary(TargetSecret secret) {
-    StringBuilder out = new StringBuilder("  secret/" + secret.name() + " type=" + secret.type() + " hash="
-        + secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "").substring(0,
-            Math.min(12, secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "").length())));
+    String hash = secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "");
+    StringBuilder out = new StringBuilder("  secret " + secret.namespace() + "/" + secret.name() + " type="
+        + secret.type() + " data-hash=" + hash.substring(0, Math.min(12, hash.length())));
     for (String key : secret.data().keys()) {
       out.append("\n    ").append(key).append(": ").append(secret.data().sizeOf(key)).append(" bytes");
     }

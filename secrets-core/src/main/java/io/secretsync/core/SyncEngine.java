@@ -273,19 +273,13 @@ public final class SyncEngine {
     return new TargetPlanner.Rendered(out.type(), out.labels(), out.annotations(), out.data());
   }
 
-  /** The API server's rules for Secret data: key names, and at most 1 MiB of values. */
+  /** The API server's rule for the keys this ExternalSecret writes (the size is checked by the planner, after merging). */
   private static void validateTarget(SecretData data) {
     for (String key : data.keys()) {
       KeyNames.problem(key).ifPresent(problem -> {
         throw new InvalidSecretDataException("target", "invalid key \"" + key + "\" in the target Secret: " + problem,
             List.of("rename it with secretKey, a dataFrom rewrite, a conversionStrategy or the template"));
       });
-    }
-    long size = data.totalBytes();
-    if (size > MAX_SECRET_BYTES) {
-      throw new InvalidSecretDataException("target", "the target Secret's values total " + size
-          + " bytes; Kubernetes allows at most " + MAX_SECRET_BYTES + " (1 MiB)",
-          List.of("split the data over several ExternalSecrets, or select fewer properties"));
     }
   }
 

@@ -30,7 +30,10 @@ import java.util.TreeSet;
  *   <li>Merge and CreateOrMerge keep the Secret's other keys and remove the keys this
  *       ExternalSecret wrote before and no longer produces; Owner and Orphan replace the data;
  *   <li>the labels {@code managed=true} and (Owner) {@code created-by}, and the {@code data-hash}
- *       annotation, are set; other labels, annotations and owner references are kept;
+ *       annotation, are set; other labels, annotations and owner references are kept (an
+ *       ExternalSecret without a uid, built in code, cannot be an owner: it sets no reference and
+ *       keeps any it finds);
+ *   <li>the values may total at most 1 MiB, counted after merging, as the API server counts them;
  *   <li>an immutable Secret may get new metadata, never new data ({@link TargetException.ImmutableTargetException});
  *   <li>a Secret that already is as it should be is kept: no write.
  * </ul>
@@ -75,6 +78,13 @@ final class TargetPlanner {
     }
     data.putAll(rendered.data());
     SecretData finalData = data.build();
+    if (finalData.totalBytes() > SyncEngine.MAX_SECRET_BYTES) {
+      throw new InvalidSecretDataException("target", "the target Secret's values would total " + finalData.totalBytes()
+          + " bytes; Kubernetes allows at most " + SyncEngine.MAX_SECRET_BYTES + " (1 MiB)",
+          List.of(merging ? "the Secret merged into already holds " + current.get().data().totalBytes()
+              + " bytes of values; write into another Secret" : "split the data over several ExternalSecrets, or "
+              + "select fewer properties"));
+    }
 
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -99,8 +109,11 @@ final class TargetPlanner {
     }
 
     ImmutableList.Builder<OwnerReference> owners = ImmutableList.builder();
-    current.ifPresent(c -> c.ownerReferences().stream().filter(o -> !namesExternalSecret(o, es)).forEach(owners::add));
-    if (policy == CreationPolicy.OWNER && !es.metadata().uid().isEmpty()) {
+    boolean setController = policy == CreationPolicy.OWNER && !es.metadata().uid().isEmpty();
+    boolean keepOwnRefs = policy == CreationPolicy.OWNER && es.metadata().uid().isEmpty();
+    current.ifPresent(c -> c.ownerReferences().stream().filter(o -> keepOwnRefs || !namesExternalSecret(o, es))
+        .forEach(owners::add));
+    if (setController) {
       owners.add(new OwnerReference(ExternalSecret.API_VERSION, ExternalSecret.KIND, es.metadata().name(),
           es.metadata().uid(), true, true));
     }

@@ -20,8 +20,9 @@ import java.util.TreeMap;
  *       Secret, or an update or delete that names an older resourceVersion, conflicts (409), and
  *       {@link #apply} then reads and plans again, at most {@value #MAX_ATTEMPTS} times, as the
  *       Kubernetes writer does;
- *   <li>an immutable Secret's data cannot change and it cannot become mutable again, and no
- *       Secret's type can change: such updates are refused (422) with the API server's wording.
+ *   <li>an immutable Secret's data cannot change and it cannot become mutable again, no Secret's
+ *       type can change, and no Secret holds more than 1 MiB of values: such writes are refused
+ *       (422) with the API server's wording.
  * </ul>
  *
  * <p>Every call is recorded in order ({@link #calls()}), with the Secret a write sent, so tests
@@ -32,6 +33,9 @@ public final class InMemoryTargetWriter implements TargetWriter {
 
   /** How many times {@link #apply} plans before giving up on conflicts. */
   public static final int MAX_ATTEMPTS = 5;
+
+  /** The API server's limit on the sum of a Secret's value sizes. */
+  public static final int MAX_SECRET_BYTES = 1024 * 1024;
 
   /** One recorded call; {@code sent} is the Secret a create or update sent. */
   public record Call(Verb verb, String namespace, String name, Optional<TargetSecret> sent) {
@@ -158,6 +162,7 @@ public final class InMemoryTargetWriter implements TargetWriter {
       }
       return Optional.empty();
     }
+    sent.ifPresent(InMemoryTargetWriter::checkSize);
     if (change instanceof Change.Create create) {
       if (current != null) {
         return Optional.empty();
@@ -200,6 +205,14 @@ public final class InMemoryTargetWriter implements TargetWriter {
     if (current.immutable() && !current.data().equals(update.data())) {
       throw new TargetException(what + "data: Forbidden: field is immutable when `immutable` is set",
           List.of("an immutable Secret's data cannot change; delete it first"), null);
+    }
+  }
+
+  /** The API server's limit on a Secret's values (1 MiB), in its words. */
+  private static void checkSize(TargetSecret secret) {
+    if (secret.data().totalBytes() > MAX_SECRET_BYTES) {
+      throw new TargetException("Secret \"" + secret.name() + "\" is invalid: data: Too long: may not be more than "
+          + MAX_SECRET_BYTES + " bytes", List.of("a Secret holds at most 1 MiB of values"), null);
     }
   }
 

@@ -274,9 +274,26 @@ class DataAssemblyTest {
     assertEquals(Outcome.FAILED, result.outcome());
     assertEquals("could not update secret", result.message());
     InvalidSecretDataException e = assertInstanceOf(InvalidSecretDataException.class, result.error().orElseThrow());
-    assertTrue(e.getMessage().contains("values total 1048577 bytes; Kubernetes allows at most 1048576"),
+    assertTrue(e.getMessage().contains("values would total 1048577 bytes; Kubernetes allows at most 1048576"),
         e.getMessage());
     assertTrue(fx.writer.get("apps", "big").isEmpty());
+    assertEquals(List.of(), fx.writer.writes());
+  }
+
+  @Test
+  void mergingIntoASecretCountsItsOtherValuesTowardsTheLimit() {
+    fx.writer.seed(new io.secretsync.core.TargetSecret("apps", "merge", "Opaque", ImmutableMap.of(), ImmutableMap.of(),
+        com.google.common.collect.ImmutableList.of(), false,
+        SecretData.ofStrings(Map.of("theirs", "x".repeat(SyncEngine.MAX_SECRET_BYTES - 1))), ""));
+    fx.vault.put("k", Map.of("p", "ab"));
+    fx.writer.clearCalls();
+
+    SyncResult result = fx.engine.sync(es("merge").target(io.secretsync.core.model.Target.defaults().withPolicies(
+        io.secretsync.core.model.CreationPolicy.MERGE, io.secretsync.core.model.DeletionPolicy.RETAIN))
+        .data("p", RemoteRef.of("k", "p")).build());
+
+    assertEquals("could not update secret", result.message());
+    assertTrue(result.error().orElseThrow().getMessage().contains("would total 1048577 bytes"), result.toString());
     assertEquals(List.of(), fx.writer.writes());
   }
 

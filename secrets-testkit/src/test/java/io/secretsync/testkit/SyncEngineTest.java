@@ -397,6 +397,19 @@ class SyncEngineTest {
   }
 
   @Test
+  void anExternalSecretWithoutUidSetsTheCreatedByLabelButNoOwnerReference() {
+    fx.vault.put("k", Map.of("p", "v"));
+    ExternalSecret codeBuilt = ExternalSecret.builder("example-api", "built").store(
+        StoreRef.clusterSecretStore("vault-example-api")).data("p", RemoteRef.of("k", "p")).build();
+
+    fx.engine.sync(codeBuilt);
+
+    assertTrue(target("built").ownerReferences().isEmpty());
+    assertEquals(sha3("example-api/built"), target("built").labels().get(SyncEngine.LABEL_CREATED_BY));
+    assertEquals(Outcome.UNCHANGED, fx.engine.sync(codeBuilt).outcome());
+  }
+
+  @Test
   void immutableTargetKeepsItsDataAndSaysSo() {
     fx.vault.put("example-api/env-file", Map.of("dotenv", DOTENV));
     ExternalSecret es = es("imm").target(Target.defaults().withImmutable(true))

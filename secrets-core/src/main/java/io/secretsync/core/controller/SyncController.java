@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *   <li>After a failure: after a {@link BackoffPolicy} delay (1 s doubling, at most
  *       min(refreshInterval, 5 min) by default), whatever its refresh policy, until it succeeds.
  *       One that failed because its store is missing, invalid or down also syncs as soon as the
- *       store is applied again or answers.
+ *       store is applied again, its circuit closes, or it passes validation after failing.
  *   <li>On {@link #requestSync} (its target Secret changed behind the controller's back).
  * </ul>
  *
@@ -618,7 +618,10 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       Instant at = now.truncatedTo(ChronoUnit.SECONDS);
       Condition condition;
       if (failure == null) {
-        storeAnswered(entry, now, after);
+        boolean closed = storeAnswered(entry, now, after);
+        if (!closed && (entry.status == null || !entry.status.isReady())) {
+          releaseWaiting(entry);
+        }
         condition = Condition.ready(true, StoreStatus.REASON_VALID, "store validated", at);
       } else {
         String message = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
@@ -671,16 +674,23 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
     return interval.toNanos() > 0 ? interval : storeValidationInterval;
   }
 
-  /** The store answered: close its circuit and release the ExternalSecrets waiting for it. Caller holds the lock. */
-  private void storeAnswered(StoreEntry store, Instant now, List<Runnable> after) {
-    if (store.breaker.recordSuccess()) {
-      StoreKey key = store.key;
-      after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.CLOSED));
-      if (store.applied() && !store.running) {
-        setTimer(store, validationInterval(store.definition));
-      }
+  /**
+   * The store answered: close its circuit; if that closed it, release the ExternalSecrets waiting
+   * for it. Caller holds the lock.
+   *
+   * @return whether the circuit closed
+   */
+  private boolean storeAnswered(StoreEntry store, Instant now, List<Runnable> after) {
+    if (!store.breaker.recordSuccess()) {
+      return false;
+    }
+    StoreKey key = store.key;
+    after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.CLOSED));
+    if (store.applied() && !store.running) {
+      setTimer(store, validationInterval(store.definition));
     }
     releaseWaiting(store);
+    return true;
   }
 
   /** A request to the store failed because it is down. Caller holds the lock. */

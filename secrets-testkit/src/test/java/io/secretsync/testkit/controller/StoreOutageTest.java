@@ -223,4 +223,36 @@ class StoreOutageTest {
   private static <T> T last(List<T> list) {
     return list.get(list.size() - 1);
   }
+
+  @Test
+  void anExternalSecretWaitingForAStoreChangeIsNotRetriedEachTimeOthersSucceed() {
+    try (ControllerFixture fx = new ControllerFixture()) {
+      var open = fx.vaultStore();
+      var onlyApps = new io.secretsync.core.model.SecretStoreResource(open.kind(), open.metadata(), "", open.provider(),
+          open.retrySettings(), open.refreshInterval(), com.google.common.collect.ImmutableList.of(
+              new io.secretsync.core.model.ClusterStoreCondition(com.google.common.collect.ImmutableMap.of(),
+                  com.google.common.collect.ImmutableList.of(NAMESPACE), com.google.common.collect.ImmutableList.of())));
+      for (int i = 0; i < 10; i++) {
+        fx.putSecret("ok" + i, "v");
+        fx.controller.applyExternalSecret(es("ok" + i).refreshInterval(Duration.ofMinutes(1)).build());
+      }
+      ExternalSecret outsider = ExternalSecret.builder("elsewhere", "outsider")
+          .store(io.secretsync.core.model.StoreRef.clusterSecretStore("vault"))
+          .data("password", io.secretsync.core.model.RemoteRef.of("app/ok0", "password")).build();
+      fx.controller.applyExternalSecret(outsider);
+      fx.controller.applyStore(onlyApps);
+      fx.controller.start();
+      fx.scheduler.advance(Duration.ofHours(1));
+
+      assertFalse(fx.controller.status("elsewhere", "outsider").orElseThrow().isReady());
+      double attempts = PrometheusText.parse(fx.metrics.scrape()).value("externalsecret_sync_calls_total",
+          Map.of("name", "outsider", "namespace", "elsewhere"));
+      assertTrue(attempts <= 25, "its own backoff, not 600 retries driven by the others: " + attempts);
+
+      fx.controller.applyStore(open);
+      fx.scheduler.runPending();
+      assertTrue(fx.controller.status("elsewhere", "outsider").orElseThrow().isReady(),
+          "the store change that admits it syncs it at once");
+    }
+  }
 }

@@ -25,6 +25,8 @@ final class Dispatcher {
     boolean running;
     boolean wanted;
     Thread worker;
+    /** The pending timer that will request this job; see {@link Timers}. */
+    Scheduler.Task timer;
 
     /** Does the work; called on a worker thread without the lock. */
     abstract void run();

@@ -34,7 +34,6 @@ final class EsEntry extends Dispatcher.Job {
   ExternalSecretStatus status = ExternalSecretStatus.empty();
   /** Whether the sink accepted {@link #status}; when not, the next status is written even if equal. */
   boolean statusWritten = true;
-  Scheduler.Task timer;
   StoreKey waitingOn;
 
   EsEntry(ExternalSecret es, Consumer<EsEntry> body) {

@@ -24,7 +24,6 @@ final class StoreEntry extends Dispatcher.Job {
   StoreStatus status;
   /** Whether the sink accepted {@link #status}; when not, the next status is written even if equal. */
   boolean statusWritten = true;
-  Scheduler.Task timer;
   final Set<EsEntry> waiting = new LinkedHashSet<>();
 
   StoreEntry(StoreKey key, StoreCircuitBreaker breaker, Consumer<StoreEntry> body) {

@@ -5,11 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSortedMap;
-import io.secretsync.core.InvalidConfigException;
 import io.secretsync.core.SecretStore;
-import io.secretsync.core.SecretStoreException;
-import io.secretsync.core.SecretSyncException;
 import io.secretsync.core.StoreRegistry;
 import io.secretsync.core.SyncEngine;
 import io.secretsync.core.SyncResult;
@@ -18,11 +14,9 @@ import io.secretsync.core.controller.Keys.StoreKey;
 import io.secretsync.core.model.ExternalSecret;
 import io.secretsync.core.model.SecretStoreResource;
 import io.secretsync.core.model.StoreKind;
-import io.secretsync.core.model.StoreRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,9 +94,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
   private final AutoCloseable ownedScheduler;
   private final ExecutorService ownedExecutor;
   private final BackoffPolicy backoff;
-  private final StoreCircuitBreaker.Policy breakerPolicy;
   private final double refreshJitter;
-  private final Duration storeValidationInterval;
   private final Duration shutdownGrace;
   private final RandomGenerator random;
   private final Outputs outputs;
@@ -110,9 +102,10 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
 
   private final Object lock = new Object();
   private final Dispatcher dispatcher;
+  private final Timers timers;
   private final EventLimiter events;
+  private final StoreMonitor stores;
   private final Map<EsKey, EsEntry> externalSecrets = new HashMap<>();
-  private final Map<StoreKey, StoreEntry> stores = new HashMap<>();
   private boolean started;
   private boolean closed;
 
@@ -141,15 +134,16 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       this.ownedExecutor = null;
     }
     this.backoff = builder.backoff;
-    this.breakerPolicy = builder.breakerPolicy;
     this.refreshJitter = builder.refreshJitter;
-    this.storeValidationInterval = builder.storeValidationInterval;
     this.shutdownGrace = builder.shutdownGrace;
     this.random = builder.random;
     this.outputs = new Outputs(builder.statusSink, builder.eventSink, builder.listeners);
     this.sources = ImmutableList.copyOf(builder.sources);
     this.dispatcher = new Dispatcher(lock, executor, builder.workers);
+    this.timers = new Timers(lock, scheduler, dispatcher, () -> closed);
     this.events = new EventLimiter(builder.eventInterval);
+    this.stores = new StoreMonitor(lock, clock, registry, dispatcher, timers, outputs, events, builder.breakerPolicy,
+        builder.storeValidationInterval, () -> closed);
   }
 
   public static Builder builder() {
@@ -162,7 +156,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       checkState(!closed, "the controller is closed");
       checkState(!started, "the controller is already started");
       started = true;
-      List<Dispatcher.Job> jobs = new ArrayList<>(stores.values());
+      List<Dispatcher.Job> jobs = new ArrayList<>(stores.entries());
       jobs.addAll(externalSecrets.values());
       dispatcher.start(jobs);
     }
@@ -202,7 +196,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
           if (!needed) {
             entry.attempted = true;
             if (entry.slot != null) {
-              setTimer(entry, Duration.between(now, entry.slot).plus(jitter(entry.interval())));
+              timers.set(entry, Duration.between(now, entry.slot).plus(jitter(entry.interval())));
             }
           }
         }
@@ -219,7 +213,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       Revision before = entry.revision;
       entry.update(es);
       if (entry.waitingOn != null && !entry.stores.contains(entry.waitingOn)) {
-        stopWaiting(entry);
+        stores.stopWaiting(entry);
       }
       if (revived || entry.changeNeedsSync(before)) {
         dispatcher.request(entry);
@@ -235,8 +229,8 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
         return;
       }
       entry.removed = true;
-      cancelTimer(entry);
-      stopWaiting(entry);
+      Timers.cancel(entry);
+      stores.stopWaiting(entry);
       dispatcher.request(entry);
     }
   }
@@ -263,25 +257,21 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
     ExternalSecret es;
     boolean deleting;
     StoreEntry blockedBy = null;
+    Optional<String> blockedWhy = Optional.empty();
     Instant start;
     synchronized (lock) {
       if (closed) {
         return;
       }
-      cancelTimer(entry);
+      Timers.cancel(entry);
       es = entry.es;
       deleting = entry.removed;
       start = clock.instant();
       if (!deleting) {
-        for (StoreKey key : entry.stores) {
-          StoreEntry store = stores.get(key);
-          if (store != null && !store.breaker.allowsRequests()) {
-            blockedBy = store;
-            stopWaiting(entry);
-            store.waiting.add(entry);
-            entry.waitingOn = key;
-            break;
-          }
+        blockedBy = stores.blocking(entry.stores);
+        if (blockedBy != null) {
+          stores.waitFor(entry, blockedBy);
+          blockedWhy = blockedBy.breaker.lastFailure();
         }
       }
     }
@@ -289,41 +279,22 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       runDeletion(entry, es, start);
       return;
     }
-    SyncResult result = blockedBy != null ? notReady(es, blockedBy, start) : syncSafely(es, start);
+    SyncResult result = blockedBy != null ? Results.notReady(es, blockedBy.key, blockedWhy, start) : sync(es, start);
     Duration took = blockedBy != null ? Duration.ZERO : Duration.between(start, clock.instant());
     finish(entry, es, result, start, took, blockedBy != null);
   }
 
-  private SyncResult syncSafely(ExternalSecret es, Instant start) {
+  private SyncResult sync(ExternalSecret es, Instant start) {
     try {
       return engine.sync(es);
     } catch (RuntimeException e) {
       log.warn("{}: the sync failed unexpectedly", es, e);
-      return failure(es, start, SyncResult.MESSAGE_GET_DATA_FAILED, new SecretSyncException(
-          "unexpected " + e.getClass().getName() + " during the sync", List.of("see the controller's log"), null),
-          Optional.empty());
+      return Results.unexpected(es, start, SyncResult.MESSAGE_GET_DATA_FAILED, e);
     }
   }
 
-  /** The result of a sync refused because {@code store}'s circuit is open: ESO's "flood gate" message. */
-  private static SyncResult notReady(ExternalSecret es, StoreEntry store, Instant now) {
-    String last = store.breaker.lastFailure().map(m -> "; last error: " + m).orElse("");
-    SecretStoreException error = new SecretStoreException.UnreachableException(
-        store.key.kind().wireName() + " \"" + store.key.name() + "\" is not ready" + last,
-        List.of("the store is probed every few seconds; ExternalSecrets that read from it sync as soon as it answers"),
-        null);
-    return failure(es, now, SyncResult.MESSAGE_GET_DATA_FAILED, error, Optional.of(store.key.ref()));
-  }
-
-  private static SyncResult failure(ExternalSecret es, Instant now, String message, SecretSyncException error,
-      Optional<StoreRef> store) {
-    return new SyncResult(es.metadata().namespace(), es.metadata().name(), es.targetName(), false,
-        SyncResult.REASON_ERROR, message, SyncResult.Outcome.FAILED, ImmutableSortedMap.of(),
-        SyncResult.KeyChanges.NONE, Optional.of(error), store, Optional.empty(), now, ImmutableList.of());
-  }
-
   private void finish(EsEntry entry, ExternalSecret es, SyncResult result, Instant start, Duration took,
-      boolean parked) {
+      boolean refused) {
     List<Runnable> after = new ArrayList<>();
     ExternalSecretStatus newStatus = null;
     List<ControllerEvent> allowed = new ArrayList<>();
@@ -334,31 +305,16 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
         entry.failures = 0;
         entry.everSynced = true;
         entry.syncedVersion = Revision.of(es).resourceVersion();
-        stopWaiting(entry);
-        for (StoreKey key : Keys.storesOf(es)) {
-          StoreEntry store = stores.get(key);
-          if (store != null) {
-            storeAnswered(store, now, after);
-          }
-        }
+        stores.stopWaiting(entry);
+        stores.succeeded(Keys.storesOf(es), after);
       } else {
         entry.failures++;
         if (result.failedStore().isPresent()) {
-          StoreEntry store = storeEntry(StoreKey.of(result.failedStore().get(), es.metadata().namespace()));
-          Throwable error = result.error().orElse(null);
-          switch (StoreFailure.of(error)) {
-            case DOWN -> {
-              if (!parked) {
-                storeDown(store, now, error.getMessage(), after);
-              }
-              waitFor(entry, store);
-            }
-            case NOT_READY -> waitFor(entry, store);
-            case ANSWERED -> storeAnswered(store, now, after);
-          }
+          StoreKey key = StoreKey.of(result.failedStore().get(), es.metadata().namespace());
+          stores.failed(entry, key, result.error().orElse(null), refused, after);
         }
       }
-      if (!entry.removed && !closed && !parked) {
+      if (!entry.removed && !closed && !refused) {
         scheduleAfterSync(entry, result, start, now);
       }
       if (!entry.removed) {
@@ -367,7 +323,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
           entry.status = next;
           newStatus = next;
         }
-        for (ControllerEvent event : eventsFor(result)) {
+        for (ControllerEvent event : Results.eventsFor(result)) {
           if (events.allow(entry.key, event, now)) {
             allowed.add(event);
           }
@@ -387,7 +343,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
 
   private void scheduleAfterSync(EsEntry entry, SyncResult result, Instant start, Instant now) {
     if (result.failed()) {
-      setTimer(entry, backoff.delay(entry.failures, entry.interval(), random));
+      timers.set(entry, backoff.delay(entry.failures, entry.interval(), random));
       return;
     }
     if (!entry.periodic()) {
@@ -395,31 +351,11 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       return;
     }
     entry.slot = entry.nextSlot(start);
-    Duration delay = Duration.between(now, entry.slot).plus(jitter(entry.interval()));
-    setTimer(entry, delay.isNegative() ? Duration.ZERO : delay);
+    timers.set(entry, Duration.between(now, entry.slot).plus(jitter(entry.interval())));
   }
 
   private Duration jitter(Duration interval) {
     return Duration.ofNanos((long) (interval.toNanos() * refreshJitter * random.nextDouble()));
-  }
-
-  private static List<ControllerEvent> eventsFor(SyncResult result) {
-    List<ControllerEvent> out = new ArrayList<>();
-    for (String entry : result.missingEntries()) {
-      out.add(ControllerEvent.normal(ControllerEvent.MISSING_PROVIDER_SECRET,
-          "secret does not exist at provider using " + entry));
-    }
-    switch (result.outcome()) {
-      case CREATED -> out.add(ControllerEvent.normal(ControllerEvent.CREATED, "secret created"));
-      case UPDATED -> out.add(ControllerEvent.normal(ControllerEvent.UPDATED, "secret updated"));
-      case DELETED -> out.add(ControllerEvent.normal(ControllerEvent.DELETED, result.message()));
-      case FAILED -> out.add(ControllerEvent.warning(ControllerEvent.UPDATE_FAILED,
-          result.error().map(Throwable::getMessage).orElse(result.message())));
-      default -> {
-        // unchanged or skipped: nothing happened worth an event
-      }
-    }
-    return out;
   }
 
   private void runDeletion(EsEntry entry, ExternalSecret es, Instant start) {
@@ -428,15 +364,13 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       result = engine.delete(es);
     } catch (RuntimeException e) {
       log.warn("{}: handling the deletion failed unexpectedly", es, e);
-      result = failure(es, start, SyncResult.MESSAGE_DELETE_FAILED, new SecretSyncException(
-          "unexpected " + e.getClass().getName() + " during the deletion", List.of("see the controller's log"), null),
-          Optional.empty());
+      result = Results.unexpected(es, start, SyncResult.MESSAGE_DELETE_FAILED, e);
     }
     List<ControllerEvent> allowed = new ArrayList<>();
     boolean done = false;
     synchronized (lock) {
       Instant now = clock.instant();
-      for (ControllerEvent event : eventsFor(result)) {
+      for (ControllerEvent event : Results.eventsFor(result)) {
         if (events.allow(entry.key, event, now)) {
           allowed.add(event);
         }
@@ -444,7 +378,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       if (result.failed()) {
         entry.failures++;
         if (entry.removed && !closed) {
-          setTimer(entry, backoff.delay(entry.failures, entry.interval(), random));
+          timers.set(entry, backoff.delay(entry.failures, entry.interval(), random));
         }
       } else if (entry.removed) {
         entry.failures = 0;
@@ -465,328 +399,30 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
 
   @Override
   public void applyStore(SecretStoreResource store) {
-    requireNonNull(store, "store");
-    StoreKey key = StoreKey.of(store);
-    synchronized (lock) {
-      StoreEntry known = stores.get(key);
-      if (closed || (known != null && store.equals(known.definition))) {
-        return;
-      }
-    }
-    InvalidConfigException configError = null;
-    try {
-      registry.put(store);
-    } catch (InvalidConfigException e) {
-      configError = e;
-    }
-    List<Runnable> after = new ArrayList<>();
-    synchronized (lock) {
-      StoreEntry entry = storeEntry(key);
-      boolean changed = entry.applied();
-      entry.definition = store;
-      entry.configError = configError;
-      if (!entry.breaker.allowsRequests()) {
-        entry.breaker = new StoreCircuitBreaker(breakerPolicy);
-        after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.CLOSED));
-      }
-      if (configError == null) {
-        releaseWaiting(entry);
-      }
-      if (changed) {
-        for (EsEntry es : externalSecrets.values()) {
-          if (!es.removed && es.stores.contains(key) && es.storeChangeNeedsSync()) {
-            dispatcher.request(es);
-          }
-        }
-      }
-      cancelTimer(entry);
-      dispatcher.request(entry);
-    }
-    after.forEach(Runnable::run);
+    stores.apply(requireNonNull(store, "store"), this::resyncUsersOf);
   }
 
   @Override
   public void removeStore(StoreKind kind, String namespace, String name) {
-    StoreKey key = new StoreKey(kind, namespace, name);
-    registry.remove(key.ref(), key.namespace());
-    SecretStoreResource removed = null;
-    synchronized (lock) {
-      StoreEntry entry = stores.get(key);
-      if (entry != null) {
-        removed = entry.definition;
-        entry.definition = null;
-        entry.configError = null;
-        entry.status = null;
-        cancelTimer(entry);
-        events.forget(key);
-        if (entry.waiting.isEmpty() && !entry.queued && !entry.running) {
-          stores.remove(key);
-        }
-      }
-      for (EsEntry es : externalSecrets.values()) {
-        if (!es.removed && es.stores.contains(key) && es.storeChangeNeedsSync()) {
-          dispatcher.request(es);
-        }
-      }
-    }
-    if (removed != null) {
-      outputs.storeRemoved(removed);
-    }
+    stores.remove(new StoreKey(kind, namespace, name), this::resyncUsersOf);
   }
 
   /** The status of a store applied through the controller, as last reported; empty when unknown. */
   public Optional<StoreStatus> storeStatus(StoreKind kind, String namespace, String name) {
-    synchronized (lock) {
-      StoreEntry entry = stores.get(new StoreKey(kind, namespace, name));
-      return entry == null ? Optional.empty() : Optional.ofNullable(entry.status);
-    }
+    return stores.status(new StoreKey(kind, namespace, name));
   }
 
   /** The state of a store's circuit ({@code namespace} empty for a ClusterSecretStore). */
   public StoreCircuitBreaker.State circuitState(StoreKind kind, String namespace, String name) {
-    synchronized (lock) {
-      StoreEntry entry = stores.get(new StoreKey(kind, namespace, name));
-      return entry == null ? StoreCircuitBreaker.State.CLOSED : entry.breaker.state();
-    }
+    return stores.circuitState(new StoreKey(kind, namespace, name));
   }
 
-  private void runStore(StoreEntry entry) {
-    SecretStoreResource applied;
-    InvalidConfigException configError;
-    boolean probe;
-    Instant start;
-    List<Runnable> after = new ArrayList<>();
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      cancelTimer(entry);
-      start = clock.instant();
-      StoreCircuitBreaker.State state = entry.breaker.state();
-      if (state == StoreCircuitBreaker.State.OPEN) {
-        if (!entry.breaker.tryProbe(start)) {
-          setTimer(entry, Duration.between(start, entry.breaker.openUntil()));
-          return;
-        }
-        probe = true;
-        StoreKey key = entry.key;
-        after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.HALF_OPEN));
-      } else {
-        probe = state == StoreCircuitBreaker.State.HALF_OPEN;
-      }
-      if (!probe && !entry.applied()) {
-        return;
-      }
-      applied = entry.definition;
-      configError = entry.configError;
-    }
-    after.forEach(Runnable::run);
-    after.clear();
-
-    Throwable failure = null;
-    String what = "unable to validate store";
-    SecretStoreResource definition =
-        applied != null ? applied : registry.definition(entry.key.ref(), entry.key.namespace()).orElse(null);
-    if (configError != null) {
-      failure = configError;
-      what = "unable to create client";
-    } else if (definition == null) {
-      failure = new SecretStoreException(entry.key + " not found");
-    } else {
-      try {
-        registry.store(definition).validate();
-      } catch (InvalidConfigException e) {
-        failure = e;
-        what = "unable to create client";
-      } catch (SecretSyncException e) {
-        failure = e;
-      } catch (RuntimeException e) {
-        log.warn("{}: validation failed unexpectedly", entry, e);
-        failure = e;
-      }
-    }
-    Duration took = Duration.between(start, clock.instant());
-
-    StoreStatus newStatus = null;
-    StoreStatus validated;
-    List<ControllerEvent> allowed = new ArrayList<>();
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      Instant now = clock.instant();
-      Instant at = now.truncatedTo(ChronoUnit.SECONDS);
-      Condition condition;
-      if (failure == null) {
-        boolean closed = storeAnswered(entry, now, after);
-        if (!closed && (entry.status == null || !entry.status.isReady())) {
-          releaseWaiting(entry);
-        }
-        condition = Condition.ready(true, StoreStatus.REASON_VALID, "store validated", at);
-      } else {
-        String message = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
-        if (StoreFailure.of(failure) == StoreFailure.DOWN) {
-          boolean opened = probe ? entry.breaker.recordFailure(now, message) : entry.breaker.trip(now, message);
-          if (opened) {
-            StoreKey key = entry.key;
-            after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.OPEN));
-          }
-        } else if (probe) {
-          storeAnswered(entry, now, after);
-        }
-        condition = Condition.ready(false, StoreStatus.REASON_INVALID_PROVIDER_CONFIG, what + ": " + message, at);
-      }
-      if (entry.breaker.state() == StoreCircuitBreaker.State.OPEN) {
-        setTimer(entry, Duration.between(now, entry.breaker.openUntil()));
-      } else if (entry.applied()) {
-        setTimer(entry, validationInterval(entry.definition));
-      }
-      boolean reportable = applied != null && applied.equals(entry.definition);
-      StoreStatus previous = entry.status;
-      validated = new StoreStatus(previous == null ? condition : previous.ready().next(condition));
-      if (reportable && (!validated.equals(previous) || !entry.statusWritten)) {
-        entry.status = validated;
-        newStatus = validated;
-        ControllerEvent event = validated.isReady()
-            ? ControllerEvent.normal(ControllerEvent.VALID, "store validated")
-            : ControllerEvent.warning(ControllerEvent.INVALID_PROVIDER_CONFIG, validated.ready().message());
-        boolean transition = previous == null || previous.isReady() != validated.isReady() || !validated.isReady();
-        if (transition && events.allow(entry.key, event, now)) {
-          allowed.add(event);
-        }
-      }
-    }
-    if (applied != null) {
-      outputs.storeValidated(applied, validated, took);
-      if (newStatus != null) {
-        boolean written = outputs.storeStatus(applied, newStatus);
-        synchronized (lock) {
-          entry.statusWritten = written;
-        }
-      }
-      allowed.forEach(event -> outputs.storeEvent(applied, event));
-    }
-    after.forEach(Runnable::run);
-  }
-
-  private Duration validationInterval(SecretStoreResource store) {
-    Duration interval = store.refreshInterval();
-    return interval.toNanos() > 0 ? interval : storeValidationInterval;
-  }
-
-  /**
-   * The store answered: close its circuit; if that closed it, release the ExternalSecrets waiting
-   * for it. Caller holds the lock.
-   *
-   * @return whether the circuit closed
-   */
-  private boolean storeAnswered(StoreEntry store, Instant now, List<Runnable> after) {
-    if (!store.breaker.recordSuccess()) {
-      return false;
-    }
-    StoreKey key = store.key;
-    after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.CLOSED));
-    if (store.applied() && !store.running) {
-      setTimer(store, validationInterval(store.definition));
-    }
-    releaseWaiting(store);
-    return true;
-  }
-
-  /** A request to the store failed because it is down. Caller holds the lock. */
-  private void storeDown(StoreEntry store, Instant now, String message, List<Runnable> after) {
-    if (store.breaker.recordFailure(now, message)) {
-      StoreKey key = store.key;
-      after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.OPEN));
-      if (!store.running) {
-        setTimer(store, Duration.between(now, store.breaker.openUntil()));
-      }
-    }
-  }
-
-  private void releaseWaiting(StoreEntry store) {
-    for (EsEntry es : store.waiting) {
-      es.waitingOn = null;
-      if (!es.removed) {
+  /** A store changed: sync the ExternalSecrets that read from it and are failing or periodic. Caller holds the lock. */
+  private void resyncUsersOf(StoreKey key) {
+    for (EsEntry es : externalSecrets.values()) {
+      if (!es.removed && es.stores.contains(key) && es.storeChangeNeedsSync()) {
         dispatcher.request(es);
       }
-    }
-    store.waiting.clear();
-  }
-
-  private void waitFor(EsEntry entry, StoreEntry store) {
-    stopWaiting(entry);
-    store.waiting.add(entry);
-    entry.waitingOn = store.key;
-  }
-
-  private void stopWaiting(EsEntry entry) {
-    if (entry.waitingOn != null) {
-      StoreEntry store = stores.get(entry.waitingOn);
-      if (store != null) {
-        store.waiting.remove(entry);
-      }
-      entry.waitingOn = null;
-    }
-  }
-
-  private StoreEntry storeEntry(StoreKey key) {
-    return stores.computeIfAbsent(key, k -> new StoreEntry(k, new StoreCircuitBreaker(breakerPolicy), this::runStore));
-  }
-
-  // ---- timers ------------------------------------------------------------------------------
-
-  /** A timer that knows whether it is still the current one of its job. */
-  private static final class TimerRef implements Scheduler.Task {
-    Scheduler.Task task;
-
-    @Override
-    public void cancel() {
-      if (task != null) {
-        task.cancel();
-      }
-    }
-  }
-
-  private void setTimer(EsEntry entry, Duration delay) {
-    cancelTimer(entry);
-    TimerRef ref = new TimerRef();
-    entry.timer = ref;
-    ref.task = scheduler.schedule(delay, () -> {
-      synchronized (lock) {
-        if (entry.timer == ref && !closed) {
-          entry.timer = null;
-          dispatcher.request(entry);
-        }
-      }
-    });
-  }
-
-  private void setTimer(StoreEntry entry, Duration delay) {
-    cancelTimer(entry);
-    TimerRef ref = new TimerRef();
-    entry.timer = ref;
-    ref.task = scheduler.schedule(delay, () -> {
-      synchronized (lock) {
-        if (entry.timer == ref && !closed) {
-          entry.timer = null;
-          dispatcher.request(entry);
-        }
-      }
-    });
-  }
-
-  private static void cancelTimer(EsEntry entry) {
-    if (entry.timer != null) {
-      entry.timer.cancel();
-      entry.timer = null;
-    }
-  }
-
-  private static void cancelTimer(StoreEntry entry) {
-    if (entry.timer != null) {
-      entry.timer.cancel();
-      entry.timer = null;
     }
   }
 
@@ -840,8 +476,8 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
         return;
       }
       closed = true;
-      externalSecrets.values().forEach(SyncController::cancelTimer);
-      stores.values().forEach(SyncController::cancelTimer);
+      externalSecrets.values().forEach(Timers::cancel);
+      stores.entries().forEach(Timers::cancel);
       dispatcher.stop();
     }
     for (ResourceSource source : sources) {
@@ -898,7 +534,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "SyncController{externalSecrets=" + externalSecrets.size() + ", stores=" + stores.size() + ", queued="
+      return "SyncController{externalSecrets=" + externalSecrets.size() + ", stores=" + stores.entries().size() + ", queued="
           + dispatcher.queued() + (closed ? ", closed" : started ? ", running" : ", not started") + "}";
     }
   }

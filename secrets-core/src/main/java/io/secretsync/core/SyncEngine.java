@@ -160,10 +160,8 @@ public final class SyncEngine {
     }
     SyncResult result;
     try {
-      result = assembled.data().isEmpty() ? withoutData(es, now, dryRun).orElse(null) : null;
-      if (result == null) {
-        result = write(es, assembled.data(), now, dryRun);
-      }
+      Optional<SyncResult> settled = assembled.data().isEmpty() ? withoutData(es, now, dryRun) : Optional.empty();
+      result = settled.isPresent() ? settled.get() : write(es, assembled.data(), now, dryRun);
     } catch (TargetException.ImmutableTargetException e) {
       result = failure(es, now, SyncResult.MESSAGE_IMMUTABLE, e, Optional.empty());
     } catch (TargetException.OwnershipException e) {
@@ -175,7 +173,10 @@ public final class SyncEngine {
     return assembled.missing().isEmpty() ? result : result.withMissingEntries(assembled.missing());
   }
 
-  /** ESO's step for a provider that gave no data at all: Delete, Retain, or (Merge, empty) go on writing. */
+  /**
+   * ESO's step for providers that gave no data at all: Retain keeps the target, Delete removes it;
+   * empty (Merge) means go on and write the target without this ExternalSecret's keys.
+   */
   private Optional<SyncResult> withoutData(ExternalSecret es, Instant now, boolean dryRun) {
     var target = es.spec().target();
     switch (target.deletionPolicy()) {

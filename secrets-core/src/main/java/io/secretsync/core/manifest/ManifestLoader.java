@@ -135,6 +135,9 @@ public final class ManifestLoader {
    * @throws ManifestException naming the object and field when it is not a valid ExternalSecret
    */
   public ExternalSecret externalSecret(JsonNode object) {
+    if (!text(object, "kind").equals("ExternalSecret")) {
+      throw wrongKind(object, "an ExternalSecret");
+    }
     Manifests m = loadObject(object, "").throwIfErrors();
     if (m.externalSecrets().size() != 1) {
       throw wrongKind(object, "an ExternalSecret");
@@ -149,6 +152,9 @@ public final class ManifestLoader {
    * @throws ManifestException naming the object and field when it is not a valid store
    */
   public SecretStoreResource store(JsonNode object) {
+    if (!text(object, "kind").equals("SecretStore") && !text(object, "kind").equals("ClusterSecretStore")) {
+      throw wrongKind(object, "a SecretStore or ClusterSecretStore");
+    }
     Manifests m = loadObject(object, "").throwIfErrors();
     if (m.stores().size() != 1) {
       throw wrongKind(object, "a SecretStore or ClusterSecretStore");
@@ -276,7 +282,7 @@ public final class ManifestLoader {
       return;
     }
     boolean namespaced = !kind.equals("ClusterSecretStore");
-    String object = kind + " " + qualified(namespaced && namespace.isEmpty() ? defaultNamespace : namespace, name);
+    String object = kind + " " + qualified(!namespaced ? "" : namespace.isEmpty() ? defaultNamespace : namespace, name);
     Notes notes = new Notes();
     try {
       if (!VERSIONS.contains(apiVersion)) {

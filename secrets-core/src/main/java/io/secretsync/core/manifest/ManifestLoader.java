@@ -237,7 +237,7 @@ public final class ManifestLoader {
       documents = YamlDocuments.parse(text);
     } catch (YamlDocuments.SyntaxError e) {
       file.errors.add(new ManifestException(source, e.document, e.line, e.column, "", "",
-          "invalid YAML: " + e.problem, "fix the syntax at that position"));
+          "invalid YAML: " + e.problem, e.fix));
       out.accept(file);
       return;
     }

@@ -37,13 +37,19 @@ final class YamlDocuments {
     final int line;
     final int column;
     final String problem;
+    final String fix;
 
     SyntaxError(int document, int line, int column, String problem) {
+      this(document, line, column, problem, "fix the syntax at that position");
+    }
+
+    SyntaxError(int document, int line, int column, String problem, String fix) {
       super(problem, null, false, false);
       this.document = document;
       this.line = line;
       this.column = column;
       this.problem = problem;
+      this.fix = fix;
     }
   }
 
@@ -98,7 +104,7 @@ final class YamlDocuments {
         if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
           JsonLocation at = p.currentTokenLocation();
           throw new SyntaxError(document, at.getLineNr(), at.getColumnNr(),
-              "YAML aliases (*" + p.getText() + ") are not supported; write the value out in full");
+              "aliases (*" + p.getText() + ") are not supported", "write the value out in full");
         }
         return NODES.textNode(p.getText());
       case VALUE_NUMBER_INT:

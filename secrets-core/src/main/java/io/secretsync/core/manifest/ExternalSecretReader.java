@@ -65,7 +65,7 @@ final class ExternalSecretReader {
         "dataFrom"));
     spec.unsupported("syncWindows", "remove it: sync windows are not implemented; refreshInterval and refreshPolicy"
         + " decide when this library refreshes");
-    Optional<StoreRef> storeRef = spec.optObject("secretStoreRef").map(this::storeRef);
+    Optional<StoreRef> storeRef = spec.optObject("secretStoreRef").flatMap(ExternalSecretReader::storeRef);
     RefreshPolicy refreshPolicy = spec.enumValue("refreshPolicy", RefreshPolicy.class, RefreshPolicy.PERIODIC);
     Duration refreshInterval = duration(spec, "refreshInterval").orElse(ExternalSecretSpec.DEFAULT_REFRESH_INTERVAL);
     Target target = spec.optObject("target").map(this::target).orElse(Target.defaults());
@@ -81,10 +81,17 @@ final class ExternalSecretReader {
         new ExternalSecretSpec(storeRef, refreshPolicy, refreshInterval, target, data.build(), dataFrom.build()));
   }
 
-  private StoreRef storeRef(Node ref) {
+  /**
+   * A store reference, or empty for an empty mapping: Go clients serialize an unset reference as
+   * {@code {}}, and ESO reads that as "no store here".
+   */
+  private static Optional<StoreRef> storeRef(Node ref) {
     ref.allowOnly(Set.of("name", "kind"));
     StoreKind kind = ref.enumValue("kind", StoreKind.class, StoreKind.SECRET_STORE);
-    return new StoreRef(ref.requiredString("name", "name the " + kind.wireName() + " to read from"), kind);
+    if (!ref.has("name") && !ref.has("kind")) {
+      return Optional.empty();
+    }
+    return Optional.of(new StoreRef(ref.requiredString("name", "name the " + kind.wireName() + " to read from"), kind));
   }
 
   private Target target(Node target) {
@@ -192,7 +199,7 @@ final class ExternalSecretReader {
         notes.add(ref.pathOf("generatorRef"), "ignored, as ESO ignores it: generators are not implemented for data[];"
             + " the entry reads from its store");
       }
-      store = ref.optObject("storeRef").map(this::storeRef);
+      store = ref.optObject("storeRef").flatMap(ExternalSecretReader::storeRef);
       if (store.isEmpty() && !ref.has("generatorRef")) {
         throw ref.problem("sets no storeRef", "add storeRef (name and kind) or remove sourceRef");
       }
@@ -219,7 +226,7 @@ final class ExternalSecretReader {
       Node ref = sourceRef.get().allowOnly(Set.of("storeRef", "generatorRef"));
       ref.unsupported("generatorRef", "remove it: generators are not implemented; read values from a store with"
           + " extract or find");
-      store = ref.optObject("storeRef").map(this::storeRef);
+      store = ref.optObject("storeRef").flatMap(ExternalSecretReader::storeRef);
       if (store.isEmpty()) {
         throw ref.problem("generatorRef or storeRef must be set when using sourceRef in dataFrom",
             "add storeRef (name and kind) or remove sourceRef");

@@ -431,6 +431,20 @@ class ManifestLoaderTest {
   }
 
   @Test
+  void anEmptyStoreReferenceAsGoClientsWriteItMeansNone() throws Exception {
+    JsonNode object = new ObjectMapper().readTree("""
+        {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret", "metadata": {"name": "es", "namespace": "apps"},
+         "spec": {"secretStoreRef": {}, "target": {},
+           "data": [{"secretKey": "a", "remoteRef": {"key": "k"}, "sourceRef": {"storeRef": {"name": "own"}}}]}}
+        """);
+
+    ExternalSecret es = loader.externalSecret(object);
+
+    assertEquals(Optional.empty(), es.spec().secretStoreRef());
+    assertEquals(Optional.of(StoreRef.secretStore("own")), es.spec().data().get(0).sourceStoreRef());
+  }
+
+  @Test
   void invalidApiObjectThrowsAManifestExceptionNamingObjectAndField() throws Exception {
     JsonNode object = new ObjectMapper().readTree("""
         {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",

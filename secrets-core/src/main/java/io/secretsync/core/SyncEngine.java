@@ -307,7 +307,7 @@ public final class SyncEngine {
     private StoreRegistry stores;
     private TargetWriter writer;
     private Clock clock = Clock.systemUTC();
-    private TemplateRenderer templates = TemplateRenderer.unsupported();
+    private TemplateRenderer templates = new io.secretsync.core.template.SecretTemplating();
 
     private Builder() {}
 
@@ -330,8 +330,9 @@ public final class SyncEngine {
     }
 
     /**
-     * Renders {@code target.template} and {@code rewrite.transform}; by default none is installed
-     * and an ExternalSecret that uses either fails with an error naming the field.
+     * Renders {@code target.template} and {@code rewrite.transform}; by default the Go-template
+     * engine {@link io.secretsync.core.template.SecretTemplating} without {@code templateFrom}
+     * ConfigMaps and Secrets (give it a {@code TemplateSources} to read those).
      */
     public Builder templates(TemplateRenderer renderer) {
       this.templates = requireNonNull(renderer);

@@ -58,7 +58,7 @@ final class Node {
   }
 
   /** A problem with this mapping as a whole. */
-  FieldProblem problem(String problem, String fix) {
+  FieldProblem problemHere(String problem, String fix) {
     return new FieldProblem(path.isEmpty() ? "(document)" : path, problem, fix);
   }
 

@@ -8,12 +8,18 @@ import io.secretsync.core.TargetSecret;
 final class Format {
   private Format() {}
 
-  /** {@code <ns>/<name>: synced -> Secret <ns>/<target> (created)} or {@code <ns>/<name>: failed: <reason>: <message>}. */
+  /**
+   * {@code <ns>/<name>: synced -> Secret <ns>/<target> (created)}, or
+   * {@code <ns>/<name>: failed: <reason>: <ESO message>: <error>} with the error's hints below.
+   */
   static String line(SyncResult result) {
     String es = result.namespace() + "/" + result.name();
     if (result.failed()) {
       StringBuilder line = new StringBuilder(es + ": failed: " + result.reason() + ": " + result.message());
-      result.error().ifPresent(e -> e.hints().forEach(h -> line.append("\n  hint: ").append(h)));
+      result.error().ifPresent(e -> {
+        line.append(": ").append(e.getMessage());
+        e.hints().forEach(h -> line.append("\n  hint: ").append(h));
+      });
       return line.toString();
     }
     String what = switch (result.outcome()) {
@@ -26,11 +32,11 @@ final class Format {
     return es + ": synced -> Secret " + result.namespace() + "/" + result.targetName() + " (" + what + ")";
   }
 
-  /** The Secret's type, keys with sizes, and the first 12 characters of its data hash. */
+  /** The Secret's namespace/name, type, the first 12 characters of its data hash, and each key with its size. */
   static String secretSummary(TargetSecret secret) {
-    StringBuilder out = new StringBuilder("  secret/" + secret.name() + " type=" + secret.type() + " hash="
-        + secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "").substring(0,
-            Math.min(12, secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "").length())));
+    String hash = secret.annotations().getOrDefault(SyncEngine.ANNOTATION_DATA_HASH, "");
+    StringBuilder out = new StringBuilder("  secret " + secret.namespace() + "/" + secret.name() + " type="
+        + secret.type() + " data-hash=" + hash.substring(0, Math.min(12, hash.length())));
     for (String key : secret.data().keys()) {
       out.append("\n    ").append(key).append(": ").append(secret.data().sizeOf(key)).append(" bytes");
     }

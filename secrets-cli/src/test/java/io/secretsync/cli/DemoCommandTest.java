@@ -28,6 +28,8 @@ class DemoCommandTest {
     assertTrue(text.contains("example-admin/example-admin-config-file: synced -> Secret "
         + "example-admin/example-admin-config-file (created)"), text);
     assertTrue(text.contains("    .env: 77 bytes"), text);
+    assertTrue(text.matches("(?s).*  secret example-api/example-api-env-file type=Opaque data-hash=[0-9a-f]{12}\n.*"),
+        text);
     assertTrue(text.contains("    config.json: "), text);
     assertTrue(text.contains("    config.yml: "), text);
     assertTrue(text.contains("writes to the cluster: 0"), text);

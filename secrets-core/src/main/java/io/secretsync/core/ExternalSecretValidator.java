@@ -46,14 +46,15 @@ public final class ExternalSecretValidator {
     Set<String> keys = new HashSet<>();
     for (int i = 0; i < spec.data().size(); i++) {
       ExternalSecretData entry = spec.data().get(i);
+      int idx = i;
       if (es.storeFor(entry.sourceStoreRef()).isEmpty()) {
         throw new InvalidConfigException("spec.data[" + i + "]",
             "no store: set spec.secretStoreRef or this entry's sourceRef.storeRef");
       }
-      if (!KeyNames.VALID_KEY.matcher(entry.secretKey()).matches()) {
-        throw new InvalidConfigException("spec.data[" + i + "].secretKey",
-            "\"" + entry.secretKey() + "\" is not a valid Secret key: use only letters, digits, '-', '_' and '.'");
-      }
+      KeyNames.problem(entry.secretKey()).ifPresent(problem -> {
+        throw new InvalidConfigException("spec.data[" + idx + "].secretKey",
+            "\"" + entry.secretKey() + "\" is not a valid Secret key: " + problem);
+      });
       if (!keys.add(entry.secretKey()) && deletion == DeletionPolicy.RETAIN) {
         throw new InvalidConfigException("spec.data[" + i + "].secretKey",
             "duplicate secretKey \"" + entry.secretKey() + "\"");

@@ -1,28 +1,51 @@
 package io.secretsync.core;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Go's {@code regexp.ReplaceAllString} for {@code rewrite.regexp}: Go's {@code (?P<name>)} groups
- * are accepted, and the replacement uses Go's template syntax: {@code $1}, {@code ${1}},
- * {@code $name}, {@code ${name}}, {@code $$}. As in Go, {@code $name} takes the longest run of
- * letters, digits and underscores, and a reference to a group that does not exist expands to
- * nothing.
+ * Go's {@code regexp.ReplaceAllString} for {@code rewrite.regexp}, on {@link java.util.regex}.
+ *
+ * <p>The pattern is translated where Go's RE2 syntax and Java's differ for the expressions key
+ * rewrites use: named groups {@code (?P<name>...)} and {@code (?<name>...)} (Go allows {@code _}
+ * in names, Java does not), POSIX classes {@code [[:alpha:]]}, a literal {@code [} or {@code &}
+ * inside a class, {@code $} meaning the end of the text (unless {@code (?m)} is set), and {@code .}
+ * matching everything but {@code \n}. Constructs RE2 lacks (back references, look-around) are
+ * accepted as Java reads them.
+ *
+ * <p>The replacement uses Go's template syntax: {@code $1}, {@code ${1}}, {@code $name},
+ * {@code ${name}}, {@code $$}. As in Go, {@code $name} takes the longest run of letters, digits
+ * and {@code _} (so {@code $1x} names the group {@code 1x}, not group 1 followed by {@code x}), a
+ * reference to a group that does not exist expands to nothing, a malformed reference is kept as
+ * text, and an empty match right after a match is not replaced. Immutable and thread-safe.
  */
 final class GoRegexp {
 
-  private final Pattern pattern;
+  private static final Pattern MULTILINE_FLAG = Pattern.compile("\\(\\?[imsU]*m[imsU]*[:)]");
+  /** Go's POSIX classes: what each is inside a Java class, plain and negated. */
+  private static final Map<String, String[]> POSIX = Map.ofEntries(
+      posix("alnum", "Alnum"), posix("alpha", "Alpha"), posix("ascii", "ASCII"), posix("blank", "Blank"),
+      posix("cntrl", "Cntrl"), posix("digit", "Digit"), posix("graph", "Graph"), posix("lower", "Lower"),
+      posix("print", "Print"), posix("punct", "Punct"), posix("upper", "Upper"), posix("xdigit", "XDigit"),
+      Map.entry("space", new String[] {"\\s", "\\S"}), Map.entry("word", new String[] {"\\w", "\\W"}));
 
-  private GoRegexp(Pattern pattern) {
+  private final Pattern pattern;
+  private final Map<String, Integer> groupNames;
+
+  private GoRegexp(Pattern pattern, Map<String, Integer> groupNames) {
     this.pattern = pattern;
+    this.groupNames = Map.copyOf(groupNames);
   }
 
   /** Compiles {@code source}; throws {@link IllegalArgumentException} saying what is wrong. */
   static GoRegexp compile(String source) {
+    Map<String, Integer> names = new HashMap<>();
+    String java = translate(source, names);
     try {
-      return new GoRegexp(Pattern.compile(source.replace("(?P<", "(?<")));
+      return new GoRegexp(Pattern.compile(java, Pattern.UNIX_LINES), names);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("invalid regular expression: " + e.getDescription());
     }
@@ -36,18 +59,109 @@ final class GoRegexp {
     Matcher m = pattern.matcher(input);
     StringBuilder out = new StringBuilder();
     int last = 0;
-    int previousEnd = -1;
+    int lastMatchEnd = -1;
     while (m.find()) {
-      if (m.start() == m.end() && m.start() == previousEnd) {
-        continue; // Go ignores an empty match right after a non-empty one
-      }
+      boolean emptyAfterMatch = m.start() == m.end() && m.start() == lastMatchEnd && m.start() != 0;
       out.append(input, last, m.start());
-      expand(m, template, out);
+      if (!emptyAfterMatch) {
+        expand(m, template, out);
+      }
       last = m.end();
-      previousEnd = m.start() == m.end() ? -1 : m.end();
+      lastMatchEnd = m.end();
     }
     return out.append(input, last, input.length()).toString();
   }
+
+  // ---- pattern translation -----------------------------------------------------------------
+
+  private static String translate(String s, Map<String, Integer> names) {
+    boolean multiline = MULTILINE_FLAG.matcher(s).find();
+    StringBuilder out = new StringBuilder(s.length() + 8);
+    int groups = 0;
+    boolean inClass = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        if (s.charAt(i + 1) == 'Q') {
+          int end = s.indexOf("\\E", i + 2);
+          int stop = end < 0 ? s.length() : end + 2;
+          out.append(s, i, stop);
+          i = stop - 1;
+        } else {
+          out.append(c).append(s.charAt(i + 1));
+          i++;
+        }
+        continue;
+      }
+      if (inClass) {
+        if (c == ']') {
+          inClass = false;
+          out.append(c);
+        } else if (c == '[' && s.startsWith("[:", i) && s.indexOf(":]", i + 2) > 0) {
+          int end = s.indexOf(":]", i + 2);
+          String name = s.substring(i + 2, end);
+          boolean negated = name.startsWith("^");
+          String[] java = POSIX.get(negated ? name.substring(1) : name);
+          if (java == null) {
+            throw new IllegalArgumentException("invalid regular expression: invalid character class range [:" + name + ":]");
+          }
+          out.append(java[negated ? 1 : 0]);
+          i = end + 1;
+        } else if (c == '[' || c == '&') {
+          out.append('\\').append(c);
+        } else {
+          out.append(c);
+        }
+        continue;
+      }
+      switch (c) {
+        case '[' -> {
+          inClass = true;
+          out.append(c);
+          if (i + 1 < s.length() && s.charAt(i + 1) == '^') {
+            out.append('^');
+            i++;
+          }
+          if (i + 1 < s.length() && s.charAt(i + 1) == ']') {
+            out.append("\\]");
+            i++;
+          }
+        }
+        case '(' -> {
+          int nameStart = s.startsWith("(?P<", i) ? i + 4
+              : s.startsWith("(?<", i) && !s.startsWith("(?<=", i) && !s.startsWith("(?<!", i) ? i + 3 : -1;
+          if (nameStart > 0) {
+            int close = s.indexOf('>', nameStart);
+            String name = close < 0 ? "" : s.substring(nameStart, close);
+            if (name.isEmpty() || !name.chars().allMatch(ch -> isNameChar((char) ch))) {
+              throw new IllegalArgumentException("invalid regular expression: invalid named capture: "
+                  + s.substring(i, close < 0 ? s.length() : close + 1));
+            }
+            groups++;
+            if (names.putIfAbsent(name, groups) != null) {
+              throw new IllegalArgumentException("invalid regular expression: duplicate capture group name: " + name);
+            }
+            out.append('(');
+            i = close;
+          } else {
+            if (!s.startsWith("(?", i)) {
+              groups++;
+            }
+            out.append(c);
+          }
+        }
+        case '$' -> out.append(multiline ? "$" : "\\z");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static Map.Entry<String, String[]> posix(String go, String java) {
+    return Map.entry(go, new String[] {"\\p{" + java + "}", "\\P{" + java + "}"});
+  }
+
+  // ---- replacement template ------------------------------------------------------------------
 
   private void expand(Matcher m, String template, StringBuilder out) {
     int i = 0;
@@ -92,23 +206,18 @@ final class GoRegexp {
     }
   }
 
+  /** Go: an all-ASCII-digit name below 1e8 is a group number, anything else a group name. */
   private String group(Matcher m, String name) {
-    String value;
-    if (name.chars().allMatch(Character::isDigit)) {
-      int index;
-      try {
-        index = Integer.parseInt(name);
-      } catch (NumberFormatException e) {
-        return "";
-      }
-      value = index > m.groupCount() ? null : m.group(index);
+    int index = -1;
+    if (name.length() <= 8 && name.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      index = Integer.parseInt(name);
     } else {
-      try {
-        value = m.group(name);
-      } catch (IllegalArgumentException e) {
-        value = null; // no group of that name: Go expands it to nothing
-      }
+      index = groupNames.getOrDefault(name, -1);
     }
+    if (index < 0 || index > m.groupCount()) {
+      return "";
+    }
+    String value = m.group(index);
     return value == null ? "" : value;
   }
 

@@ -88,11 +88,14 @@ public final class SecretData {
     return values.isEmpty();
   }
 
-  /** The sum of key and value lengths, as the API server counts a Secret's size. */
+  /**
+   * The sum of the value lengths: the size the Kubernetes API server checks against its 1 MiB
+   * limit for a Secret (keys do not count).
+   */
   public long totalBytes() {
     long total = 0;
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      total += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().length;
+    for (byte[] value : values.values()) {
+      total += value.length;
     }
     return total;
   }

@@ -112,4 +112,68 @@ class PropertyLookupTest {
         () -> SecretDocument.parseJson("{\"k\": \"canary-4711\" ".getBytes(UTF_8)));
     assertFalse(e.getMessage().contains("canary-4711"), e.getMessage());
   }
+
+  @Test
+  void htmlCharactersAreKeptInEveryJsonForm() {
+    String json = "{\"s\":\"a<b>&c\",\"o\":{\"t\":\"<x>\"},\"l\":[\"&\"]}";
+    assertEquals("a<b>&c", value(json, "s"));
+    assertEquals("{\"t\":\"<x>\"}", value(json, "o"));
+    assertEquals("[\"&\"]", value(json, "l"));
+    assertEquals("{\"l\":[\"&\"],\"o\":{\"t\":\"<x>\"},\"s\":\"a<b>&c\"}", value(json, ""));
+  }
+
+  @Test
+  void numbersKeepTheirTextInsideObjectsAndTheWholeSecret() {
+    String json = "{\"n\":1.0,\"o\":{\"big\":12345678901234567890,\"e\":1e5}}";
+    assertEquals("{\"big\":12345678901234567890,\"e\":1e5}", value(json, "o"));
+    assertEquals("{\"n\":1.0,\"o\":{\"big\":12345678901234567890,\"e\":1e5}}", value(json, ""));
+  }
+
+  @Test
+  void arrayIndexesAndNestedKeysInOnePath() {
+    String json = "{\"a\":[{\"b\":\"x\"},{\"b\":[10,20]}]}";
+    assertEquals("x", value(json, "a.0.b"));
+    assertEquals("20", value(json, "a.1.b.1"));
+    assertThrows(PropertyNotFoundException.class, () -> value(json, "a.2.b"));
+    assertThrows(PropertyNotFoundException.class, () -> value(json, "a.x"));
+  }
+
+  @Test
+  void backslashMakesAnyCharacterLiteralAsInGjson() {
+    assertEquals("v", value("{\"a.b\":{\"c\\\\d\":\"v\"}}", "a\\.b.c\\\\d"));
+  }
+
+  @Test
+  void exactKeyWithEscapeCharactersIsStillAnExactKey() {
+    assertEquals("v", value("{\"a\\\\.b\":\"v\"}", "a\\.b"));
+  }
+
+  @Test
+  void missingNestedKeyNamesTheKeysAtTheLevelReachedButNoValues() {
+    PropertyNotFoundException e = assertThrows(PropertyNotFoundException.class,
+        () -> value("{\"db\":{\"user\":\"canary-u\",\"pass\":\"canary-p\"}}", "db.password"));
+    assertEquals("cannot find secret data for key: \"db.password\"", e.getMessage());
+    assertTrue(e.hints().contains("keys under db: pass, user"), e.hints().toString());
+    assertFalse(e.hints().toString().contains("canary"), e.hints().toString());
+  }
+
+  @Test
+  void mapKeepsExactNumberTextWhereEsoWouldPrintAFloat() {
+    SecretData data = PropertyLookup.map(doc("{\"a\":1.0,\"b\":1e5,\"c\":12345678901234567890,\"d\":true}"), "");
+    assertEquals("1.0", data.getString("a").orElseThrow());
+    assertEquals("1e5", data.getString("b").orElseThrow());
+    assertEquals("12345678901234567890", data.getString("c").orElseThrow());
+    assertEquals("true", data.getString("d").orElseThrow());
+  }
+
+  @Test
+  void mapOfAMissingPropertyIsNotFound() {
+    assertThrows(PropertyNotFoundException.class, () -> PropertyLookup.map(doc("{\"a\":{}}"), "b"));
+  }
+
+  @Test
+  void emptySecretIsAnEmptyObject() {
+    assertEquals("{}", value("{}", ""));
+    assertTrue(PropertyLookup.map(doc("{}"), "").isEmpty());
+  }
 }

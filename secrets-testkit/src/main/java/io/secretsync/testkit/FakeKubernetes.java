@@ -36,8 +36,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Where it knowingly differs from a real API server: RBAC objects are stored but not enforced
  * (every authenticated caller may do everything); strategic merge patch and server-side apply are
  * approximated by JSON merge patch (lists are replaced, not merged by key; no managedFields);
- * OpenAPI documents are not served (kubectl then skips client-side schema validation); custom
- * resources are not validated against their schema.
+ * the OpenAPI documents (v3 JSON, v2 protobuf) carry operations but no schemas, telling kubectl
+ * to leave field validation to the server; custom resources are not validated against their
+ * schema; protobuf request bodies are understood for the kinds kubectl's imperative
+ * {@code create} commands send, and answers are always JSON.
  *
  * <p>As a JUnit 5 extension: {@code @RegisterExtension static final FakeKubernetes kube =
  * FakeKubernetes.start();}. Thread-safe.

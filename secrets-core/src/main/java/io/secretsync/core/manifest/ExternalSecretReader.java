@@ -107,7 +107,8 @@ final class ExternalSecretReader {
 
   private TargetTemplate template(Node template) {
     template.allowOnly(Set.of("type", "engineVersion", "metadata", "mergePolicy", "data", "templateFrom"));
-    String engineVersion = template.optString("engineVersion").filter(v -> !v.isEmpty()).orElse(TargetTemplate.ENGINE_V2);
+    String engineVersion =
+        template.optString("engineVersion").filter(v -> !v.isEmpty()).orElse(TargetTemplate.ENGINE_V2);
     if (engineVersion.equals("v1")) {
       throw template.problem("engineVersion", "v1 templates are not supported",
           "use engineVersion v2 (the default) and write the templates in v2 syntax");
@@ -145,8 +146,9 @@ final class ExternalSecretReader {
     }
     int set = (entry.has("configMap") ? 1 : 0) + (entry.has("secret") ? 1 : 0) + (entry.has("literal") ? 1 : 0);
     if (set != 1) {
-      throw entry.problemHere(set == 0 ? "sets none of configMap, secret and literal" : "sets more than one of configMap,"
-          + " secret and literal", "set exactly one of them per templateFrom entry");
+      String problem = set == 0 ? "sets none of configMap, secret and literal"
+          : "sets more than one of configMap, secret and literal";
+      throw entry.problemHere(problem, "set exactly one of them per templateFrom entry");
     }
     return new TemplateFrom(entry.optObject("configMap").map(this::templateSource),
         entry.optObject("secret").map(this::templateSource), entry.optString("literal"), templateTarget(entry));
@@ -268,8 +270,8 @@ final class ExternalSecretReader {
     rewrite.allowOnly(Set.of("regexp", "transform", "merge"));
     rewrite.unsupported("merge", "remove it: merge rewrites are not implemented; use regexp or transform");
     if (rewrite.has("regexp") == rewrite.has("transform")) {
-      throw rewrite.problemHere(rewrite.has("regexp") ? "sets both regexp and transform" : "sets neither regexp nor transform",
-          "set exactly one of them per rewrite entry; add another entry for the other");
+      String problem = rewrite.has("regexp") ? "sets both regexp and transform" : "sets neither regexp nor transform";
+      throw rewrite.problemHere(problem, "set exactly one of them per rewrite entry; add another entry for the other");
     }
     Optional<Node> regexp = rewrite.optObject("regexp");
     if (regexp.isPresent()) {

@@ -68,7 +68,8 @@ final class Node {
       String name = it.next();
       if (!allowed.contains(name)) {
         throw problem(name, "unknown field",
-            "remove it or correct its spelling (fields allowed here: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+            "remove it or correct its spelling (fields allowed here: " + String.join(", ", new TreeSet<>(allowed))
+                + ")");
       }
     }
     return this;

@@ -107,7 +107,8 @@ final class ExternalSecretReader {
 
   private TargetTemplate template(Node template) {
     template.allowOnly(Set.of("type", "engineVersion", "metadata", "mergePolicy", "data", "templateFrom"));
-    String engineVersion = template.optString("engineVersion").filter(v -> !v.isEmpty()).orElse(TargetTemplate.ENGINE_V2);
+    String engineVersion =
+        template.optString("engineVersion").filter(v -> !v.isEmpty()).orElse(TargetTemplate.ENGINE_V2);
     if (engineVersion.equals("v1")) {
       throw template.problem("engineVersion", "v1 templates are not supported",
           "use engineVersion v2 (the default) and write the templates in v2 syntax");
@@ -145,8 +146,9 @@ final class ExternalSecretReader {
     }
     int set = (entry.has("configMap") ? 1 : 0) + (entry.has("secret") ? 1 : 0) + (entry.has("literal") ? 1 : 0);
     if (set != 1) {
-      throw entry.problem(set == 0 ? "sets none of configMap, secret and literal" : "sets more than one of configMap,"
-          + " secret and literal", "set exactly one of them per templateFrom entry");
+      String problem = set == 0 ? "sets none of configMap, secret and literal"
+          : "sets more than one of configMap, secret and literal";
+      throw entry.problemHere(problem, "set exactly one of them per templateFrom entry");
     }
     return new TemplateFrom(entry.optObject("configMap").map(this::templateSource),
         entry.optObject("secret").map(this::templateSource), entry.optString("literal"), templateTarget(entry));
@@ -201,7 +203,7 @@ final class ExternalSecretReader {
       }
       store = ref.optObject("storeRef").flatMap(ExternalSecretReader::storeRef);
       if (store.isEmpty() && !ref.has("generatorRef")) {
-        throw ref.problem("sets no storeRef", "add storeRef (name and kind) or remove sourceRef");
+        throw ref.problemHere("sets no storeRef", "add storeRef (name and kind) or remove sourceRef");
       }
     }
     return new ExternalSecretData(secretKey, remoteRef, store);
@@ -228,16 +230,16 @@ final class ExternalSecretReader {
           + " extract or find");
       store = ref.optObject("storeRef").flatMap(ExternalSecretReader::storeRef);
       if (store.isEmpty()) {
-        throw ref.problem("generatorRef or storeRef must be set when using sourceRef in dataFrom",
+        throw ref.problemHere("generatorRef or storeRef must be set when using sourceRef in dataFrom",
             "add storeRef (name and kind) or remove sourceRef");
       }
     }
     if (entry.has("extract") && entry.has("find")) {
-      throw entry.problem("extract, find, or generatorRef cannot be set at the same time",
+      throw entry.problemHere("extract, find, or generatorRef cannot be set at the same time",
           "keep one of extract and find, and move the other to its own dataFrom entry");
     }
     if (!entry.has("extract") && !entry.has("find")) {
-      throw entry.problem("sets neither extract nor find",
+      throw entry.problemHere("sets neither extract nor find",
           "add extract (every property of one secret) or find (secrets by name or tags)");
     }
     ImmutableList.Builder<Rewrite> rewrites = ImmutableList.builder();
@@ -268,8 +270,8 @@ final class ExternalSecretReader {
     rewrite.allowOnly(Set.of("regexp", "transform", "merge"));
     rewrite.unsupported("merge", "remove it: merge rewrites are not implemented; use regexp or transform");
     if (rewrite.has("regexp") == rewrite.has("transform")) {
-      throw rewrite.problem(rewrite.has("regexp") ? "sets both regexp and transform" : "sets neither regexp nor transform",
-          "set exactly one of them per rewrite entry; add another entry for the other");
+      String problem = rewrite.has("regexp") ? "sets both regexp and transform" : "sets neither regexp nor transform";
+      throw rewrite.problemHere(problem, "set exactly one of them per rewrite entry; add another entry for the other");
     }
     Optional<Node> regexp = rewrite.optObject("regexp");
     if (regexp.isPresent()) {

@@ -31,8 +31,8 @@ public final class ManifestException extends SecretSyncException {
 
   ManifestException(String source, int document, int line, int column, String object, String field, String problem,
       String fix) {
-    super(message(source, document, line, column, object, field, problem, fix), fix.isEmpty() ? List.of() : List.of(fix),
-        null);
+    super(message(source, document, line, column, object, field, problem, fix),
+        fix.isEmpty() ? List.of() : List.of(fix), null);
     this.source = requireNonNull(source);
     this.document = document;
     this.line = line;

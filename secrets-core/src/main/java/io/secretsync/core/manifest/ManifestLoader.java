@@ -298,8 +298,8 @@ public final class ManifestLoader {
               new FieldProblem(join(prefix, p.field()), p.problem(), p.fix())));
         }
         if (problems.isEmpty()) {
-          file.add(document, "ExternalSecret/" + es.metadata().qualifiedName(), join(prefix, "metadata.name"), object, es,
-              null);
+          file.add(document, "ExternalSecret/" + es.metadata().qualifiedName(), join(prefix, "metadata.name"), object,
+              es, null);
         }
       } else {
         StoreKind storeKind = kind.equals("SecretStore") ? StoreKind.SECRET_STORE : StoreKind.CLUSTER_SECRET_STORE;

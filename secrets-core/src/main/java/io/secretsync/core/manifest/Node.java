@@ -58,7 +58,7 @@ final class Node {
   }
 
   /** A problem with this mapping as a whole. */
-  FieldProblem problem(String problem, String fix) {
+  FieldProblem problemHere(String problem, String fix) {
     return new FieldProblem(path.isEmpty() ? "(document)" : path, problem, fix);
   }
 
@@ -68,7 +68,8 @@ final class Node {
       String name = it.next();
       if (!allowed.contains(name)) {
         throw problem(name, "unknown field",
-            "remove it or correct its spelling (fields allowed here: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+            "remove it or correct its spelling (fields allowed here: " + String.join(", ", new TreeSet<>(allowed))
+                + ")");
       }
     }
     return this;

@@ -63,10 +63,10 @@ final class StoreReader {
       names.add(it.next());
     }
     if (names.isEmpty()) {
-      throw provider.problem("sets no provider", "add one, e.g. vault: {server: ..., path: ..., auth: ...}");
+      throw provider.problemHere("sets no provider", "add one, e.g. vault: {server: ..., path: ..., auth: ...}");
     }
     if (names.size() > 1) {
-      throw provider.problem("sets " + names.size() + " providers (" + String.join(", ", names)
+      throw provider.problemHere("sets " + names.size() + " providers (" + String.join(", ", names)
           + "); a store has exactly one", "keep one and give each other provider its own store");
     }
     String name = names.get(0);

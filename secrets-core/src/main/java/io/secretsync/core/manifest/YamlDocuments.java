@@ -85,8 +85,7 @@ final class YamlDocuments {
     switch (token) {
       case START_OBJECT: {
         ObjectNode object = NODES.objectNode();
-        JsonToken next;
-        while ((next = nextToken(p, document)) == JsonToken.FIELD_NAME) {
+        while (nextToken(p, document) == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           object.set(name, value(p, nextToken(p, document), document));
         }

@@ -74,7 +74,8 @@ public final class ExternalSecretValidator {
           "add data[] entries (one value each) or dataFrom[] entries (many values)"));
     }
     if (spec.refreshInterval().isNegative()) {
-      problems.add(new Problem("spec.refreshInterval", "must not be negative", "use 0 to sync once, or a positive duration"));
+      problems.add(new Problem("spec.refreshInterval", "must not be negative",
+          "use 0 to sync once, or a positive duration"));
     }
     spec.secretStoreRef().ifPresent(ref -> storeName("spec.secretStoreRef", ref, problems));
     storeRequired(spec, problems);
@@ -159,7 +160,8 @@ public final class ExternalSecretValidator {
     if (deletion == DeletionPolicy.DELETE && (creation == CreationPolicy.MERGE || creation == CreationPolicy.NONE
         || creation == CreationPolicy.CREATE_OR_MERGE)) {
       problems.add(new Problem("spec.target.deletionPolicy",
-          "deletionPolicy=Delete must not be used when the controller doesn't own the secret. Please set creationPolicy=Owner",
+          "deletionPolicy=Delete must not be used when the controller doesn't own the secret."
+              + " Please set creationPolicy=Owner",
           "use creationPolicy Owner with deletionPolicy Delete, or keep creationPolicy " + creation.wireName()
               + " with deletionPolicy Retain or Merge"));
     }

@@ -9,6 +9,7 @@ import io.secretsync.core.SyncResult.Outcome;
 import io.secretsync.core.model.CreationPolicy;
 import io.secretsync.core.model.DeletionPolicy;
 import io.secretsync.core.model.ExternalSecret;
+import io.secretsync.core.model.ExternalSecretValidator;
 import io.secretsync.core.model.StoreRef;
 import io.secretsync.core.model.TargetTemplate;
 import java.time.Clock;

@@ -278,6 +278,18 @@ final class PemFunctions {
   private record Bundle(PrivateKeyInfo key, X509CertificateHolder leaf, List<X509CertificateHolder> cas) {}
 
   private static Bundle decodePkcs12(String input, String password, String what) {
+    try {
+      return decodePkcs12(input, password, what, BC);
+    } catch (Failure f) {
+      if (!password.isEmpty()) {
+        throw f;
+      }
+      // BouncyCastle's JCA provider refuses empty passwords; its lightweight API reads legacy PKCS#12 PBE
+      return decodePkcs12(input, password, what, null);
+    }
+  }
+
+  private static Bundle decodePkcs12(String input, String password, String what, Provider provider) {
     byte[] der = GoStrings.toBytes(input);
     PKCS12PfxPdu pfx;
     try {
@@ -291,8 +303,9 @@ final class PemFunctions {
     }
     InputDecryptorProvider decryptor;
     try {
-      decryptor = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).setTryWrongPKCS12Zero(true)
-          .build(pw);
+      decryptor = provider != null
+          ? new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(provider).setTryWrongPKCS12Zero(true).build(pw)
+          : new org.bouncycastle.pkcs.bc.BcPKCS12PBEInputDecryptorProviderBuilder().build(pw);
     } catch (RuntimeException e) {
       throw new Failure(what + "pkcs12: unsupported encryption");
     }
@@ -580,12 +593,19 @@ final class PemFunctions {
     PrivateKey key = parsePrivateKey(keyBlock.block().bytes());
     try {
       char[] pw = password.toCharArray();
-      OutputEncryptor encryptor = new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
-          .setProvider(BC)
-          .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
-          .setIterationCount(2048)
-          .setRandom(new SecureRandom())
-          .build(pw);
+      // go-pkcs12's Modern encoder: PBES2 (PBKDF2-HMAC-SHA-256, AES-256-CBC), 2048 iterations. BouncyCastle
+      // refuses PBKDF2 with an empty password, so an empty password gets PKCS#12 PBE with 3DES instead.
+      OutputEncryptor encryptor = password.isEmpty()
+          ? new org.bouncycastle.pkcs.bc.BcPKCS12PBEOutputEncryptorBuilder(
+              PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
+              new org.bouncycastle.crypto.modes.CBCBlockCipher(new org.bouncycastle.crypto.engines.DESedeEngine()))
+              .setIterationCount(2048).build(pw)
+          : new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
+              .setProvider(BC)
+              .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
+              .setIterationCount(2048)
+              .setRandom(new SecureRandom())
+              .build(pw);
       byte[] localKeyId = MessageDigest.getInstance("SHA-1").digest(cert.getEncoded());
       PKCS12SafeBagBuilder certBag = new JcaPKCS12SafeBagBuilder(cert);
       certBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DEROctetString(localKeyId));

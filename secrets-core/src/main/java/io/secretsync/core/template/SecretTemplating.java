@@ -178,7 +178,11 @@ public final class SecretTemplating implements TemplateRenderer {
     return Template.parse(name, text, options).renderBytes(values);
   }
 
-  /** ESO reads a KeysAndValues result as YAML into {@code map[string]string}. */
+  /**
+   * ESO reads a KeysAndValues result as YAML into {@code map[string]string}; like
+   * {@code sigs.k8s.io/yaml}, scalars become strings (numbers in Go's shortest form, booleans as
+   * {@code true}/{@code false}, null as empty), and nested maps or lists are errors.
+   */
   private static Map<String, String> keysAndValues(String rendered, String name) {
     JsonNode node;
     try {
@@ -203,6 +207,12 @@ public final class SecretTemplating implements TemplateRenderer {
         result.put(e.getKey(), "");
       } else if (v.isTextual()) {
         result.put(e.getKey(), v.textValue());
+      } else if (v.isBoolean()) {
+        result.put(e.getKey(), Boolean.toString(v.booleanValue()));
+      } else if (v.isIntegralNumber()) {
+        result.put(e.getKey(), v.bigIntegerValue().toString());
+      } else if (v.isNumber()) {
+        result.put(e.getKey(), GoFmt.formatFloat(v.doubleValue(), 'g', -1));
       } else {
         String kind = v.isNumber() ? "number" : v.isBoolean() ? "bool" : v.isArray() ? "array" : "object";
         throw new InvalidConfigException(name, "could not unmarshal template to 'map[string][]byte': json: cannot "

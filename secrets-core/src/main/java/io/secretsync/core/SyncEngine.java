@@ -9,6 +9,7 @@ import io.secretsync.core.SyncResult.Outcome;
 import io.secretsync.core.model.CreationPolicy;
 import io.secretsync.core.model.DeletionPolicy;
 import io.secretsync.core.model.ExternalSecret;
+import io.secretsync.core.model.ExternalSecretValidator;
 import io.secretsync.core.model.StoreRef;
 import io.secretsync.core.model.TargetTemplate;
 import java.time.Clock;
@@ -161,10 +162,8 @@ public final class SyncEngine {
     }
     SyncResult result;
     try {
-      result = assembled.data().isEmpty() ? withoutData(es, now, dryRun).orElse(null) : null;
-      if (result == null) {
-        result = write(es, assembled.data(), now, dryRun);
-      }
+      Optional<SyncResult> settled = assembled.data().isEmpty() ? withoutData(es, now, dryRun) : Optional.empty();
+      result = settled.isPresent() ? settled.get() : write(es, assembled.data(), now, dryRun);
     } catch (TargetException.ImmutableTargetException e) {
       result = failure(es, now, SyncResult.MESSAGE_IMMUTABLE, e, Optional.empty());
     } catch (TargetException.OwnershipException e) {
@@ -176,7 +175,10 @@ public final class SyncEngine {
     return assembled.missing().isEmpty() ? result : result.withMissingEntries(assembled.missing());
   }
 
-  /** ESO's step for a provider that gave no data at all: Delete, Retain, or (Merge, empty) go on writing. */
+  /**
+   * ESO's step for providers that gave no data at all: Retain keeps the target, Delete removes it;
+   * empty (Merge) means go on and write the target without this ExternalSecret's keys.
+   */
   private Optional<SyncResult> withoutData(ExternalSecret es, Instant now, boolean dryRun) {
     var target = es.spec().target();
     switch (target.deletionPolicy()) {
@@ -308,7 +310,7 @@ public final class SyncEngine {
     private StoreRegistry stores;
     private TargetWriter writer;
     private Clock clock = Clock.systemUTC();
-    private TemplateRenderer templates = TemplateRenderer.unsupported();
+    private TemplateRenderer templates = new io.secretsync.core.template.SecretTemplating();
 
     private Builder() {}
 
@@ -331,8 +333,9 @@ public final class SyncEngine {
     }
 
     /**
-     * Renders {@code target.template} and {@code rewrite.transform}; by default none is installed
-     * and an ExternalSecret that uses either fails with an error naming the field.
+     * Renders {@code target.template} and {@code rewrite.transform}; by default the Go-template
+     * engine {@link io.secretsync.core.template.SecretTemplating} without {@code templateFrom}
+     * ConfigMaps and Secrets (give it a {@code TemplateSources} to read those).
      */
     public Builder templates(TemplateRenderer renderer) {
       this.templates = requireNonNull(renderer);

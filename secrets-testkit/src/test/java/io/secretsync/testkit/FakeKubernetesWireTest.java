@@ -250,6 +250,22 @@ class FakeKubernetesWireTest {
   }
 
   @Test
+  void watchWithBookmarksGetsTheCurrentResourceVersion() throws IOException {
+    String current = call("POST", "/api/v1/namespaces/default/configmaps", "{\"metadata\":{\"name\":\"b\"}}").body()
+        .path("metadata").path("resourceVersion").asText();
+    Request request = new Request.Builder().url(kube.baseUrl() + "/api/v1/namespaces/default/configmaps?watch=1"
+        + "&allowWatchBookmarks=true&resourceVersion=" + current + "&timeoutSeconds=2")
+        .header("Authorization", "Bearer " + kube.adminToken()).build();
+    try (Response response = http.newCall(request).execute();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(response.body().byteStream(),
+            StandardCharsets.UTF_8))) {
+      JsonNode event = JSON.readTree(lines.readLine());
+      assertEquals("BOOKMARK", event.path("type").asText());
+      assertEquals(current, event.path("object").path("metadata").path("resourceVersion").asText());
+    }
+  }
+
+  @Test
   void watchFromACompactedResourceVersionGets410() throws Exception {
     String from = call("GET", "/api/v1/namespaces/default/configmaps", null).body().path("metadata")
         .path("resourceVersion").asText();

@@ -498,7 +498,9 @@ class SyncEngineTest {
     TargetTemplate template = new TargetTemplate("", "v2", TemplateMergePolicy.REPLACE, ImmutableMap.of(),
         ImmutableMap.of(), ImmutableMap.of("config", "{{ .p }}"), ImmutableList.of());
 
-    SyncResult result = fx.engine.sync(es("tpl").target(Target.defaults().withTemplate(template))
+    SyncEngine engine = SyncEngine.builder().stores(fx.registry).writer(fx.writer)
+        .templates(io.secretsync.core.TemplateRenderer.unsupported()).build();
+    SyncResult result = engine.sync(es("tpl").target(Target.defaults().withTemplate(template))
         .data("p", RemoteRef.of("k", "p")).build());
 
     assertEquals("could not update secret", result.message());
@@ -510,7 +512,9 @@ class SyncEngineTest {
   void rewriteTransformWithoutATemplateEngineFailsNamingTheField() {
     fx.vault.put("k", Map.of("p", "v"));
 
-    SyncResult result = fx.engine.sync(es("tr").dataFrom(DataFromSource.extract(RemoteRef.of("k"),
+    SyncEngine engine = SyncEngine.builder().stores(fx.registry).writer(fx.writer)
+        .templates(io.secretsync.core.TemplateRenderer.unsupported()).build();
+    SyncResult result = engine.sync(es("tr").dataFrom(DataFromSource.extract(RemoteRef.of("k"),
         List.of(new Rewrite.Transform("{{ .value | upper }}")))).build());
 
     assertEquals("could not get secret data from provider", result.message());

@@ -11,6 +11,7 @@ import io.secretsync.core.SecretStoreException.AuthenticationException;
 import io.secretsync.core.StoreContext;
 import io.secretsync.core.model.RemoteRef;
 import io.secretsync.core.model.StoreKind;
+import io.secretsync.testkit.InMemoryPlatform;
 import io.secretsync.testkit.TestClock;
 import io.secretsync.testkit.TestPki;
 import java.util.List;
@@ -32,7 +33,7 @@ class AuthMethodsTest {
   private final MockWebServer server = new MockWebServer();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final TestClock clock = TestClock.create();
-  private final KubernetesStandIn kube = new KubernetesStandIn(clock);
+  private final InMemoryPlatform platform = new InMemoryPlatform();
   private volatile int loginStatus = 200;
 
   @BeforeEach
@@ -61,14 +62,13 @@ class AuthMethodsTest {
   @AfterEach
   void stop() {
     server.close();
-    kube.close();
   }
 
   private SecretStore store(String auth) {
     String yaml = "server: " + server.url("/") + "\npath: secret\ncaBundle: |\n  "
         + pki.caCertificatePem().strip().replace("\n", "\n  ") + "\n" + auth;
     return new VaultStoreProvider(d -> { }).newStore(Stores.store(StoreKind.SECRET_STORE, "apps", yaml, Map.of(),
-        Optional.empty()), new StoreContext(kube, clock));
+        Optional.empty()), new StoreContext(platform, clock));
   }
 
   private JsonNode loginBody() throws Exception {
@@ -84,7 +84,7 @@ class AuthMethodsTest {
 
   @Test
   void appRoleLogsInWithRoleIdAndSecretIdFromSecrets() throws Exception {
-    kube.objects.secret("apps", "approle", "role-id", "role-123").secret("apps", "approle", "secret-id", "sid-456");
+    platform.putSecret("apps", "approle", Map.of("role-id", "role-123", "secret-id", "sid-456"));
     try (SecretStore store = store("""
         auth:
           appRole:
@@ -102,7 +102,7 @@ class AuthMethodsTest {
   @Test
   void appRoleRefusalSaysWhatToCheckWithoutTheSecretId() {
     loginStatus = 400;
-    kube.objects.secret("apps", "approle", "secret-id", "sid-456");
+    platform.putSecret("apps", "approle", Map.of("secret-id", "sid-456"));
     try (SecretStore store = store("""
         auth:
           appRole:
@@ -131,15 +131,16 @@ class AuthMethodsTest {
     assertEquals("/v1/auth/jwt/login", loginPath());
     JsonNode body = loginBody();
     assertEquals("eso", body.path("role").asText());
-    assertEquals(List.of("vault"), JwtClaims.of(body.path("jwt").asText()).orElseThrow().audiences());
-    assertEquals(Optional.of("apps/external-secrets"),
-        JwtClaims.of(body.path("jwt").asText()).orElseThrow().serviceAccount());
-    assertEquals(1, kube.tokenRequests.get());
+    InMemoryPlatform.TokenRequest request = platform.tokenRequests().get(0);
+    assertEquals("apps/external-secrets", request.namespace() + "/" + request.name());
+    assertEquals(List.of("vault"), request.audiences());
+    assertEquals(java.time.Duration.ofMinutes(10), request.expiration());
+    assertEquals(body.path("jwt").asText(), "memory-token-apps-external-secrets-1");
   }
 
   @Test
   void kubernetesAuthWithSecretRefReadsTheJwtFromTheSecretAtEveryLogin() throws Exception {
-    kube.objects.secret("apps", "eso-jwt", "token", "first.jwt.value");
+    platform.putSecret("apps", "eso-jwt", Map.of("token", "first.jwt.value"));
     try (SecretStore store = store("""
         auth:
           kubernetes:
@@ -155,7 +156,7 @@ class AuthMethodsTest {
 
   @Test
   void staticTokenIsSentAsItIsAndNeverRevoked() {
-    kube.objects.secret("apps", "vault-token", "token", "hvs.static\n");
+    platform.putSecret("apps", "vault-token", Map.of("token", "hvs.static\n"));
     try (SecretStore store = store("auth:\n  tokenSecretRef: {name: vault-token}\n")) {
       assertEquals("ok", new String(store.getSecret(RemoteRef.of("app", "v")), java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -10,8 +10,11 @@ import io.secretsync.core.SecretStoreException.AuthenticationException;
 import io.secretsync.core.SecretStoreException.PermissionDeniedException;
 import io.secretsync.core.SecretStoreException.PropertyNotFoundException;
 import io.secretsync.core.model.RemoteRef;
+import io.secretsync.testkit.FakeKubernetes;
 import io.secretsync.testkit.TestPki;
 import io.secretsync.testkit.server.AuditLog;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,10 +59,12 @@ class CommonIssuesTest {
 
   @Test
   void issue1VaultAuthPointsAtAnOldApiServer() {
-    try (Walkthrough w = Walkthrough.start(); KubernetesStandIn oldCluster = new KubernetesStandIn(w.clock)) {
-      String oldHost = oldCluster.url();
-      oldCluster.close();
-      w.vault.kubernetesAuth().config(oldHost, w.kube.caPem(), w.reviewerJwt);
+    try (Walkthrough w = Walkthrough.start()) {
+      String oldHost;
+      try (FakeKubernetes oldCluster = FakeKubernetes.start()) {
+        oldHost = oldCluster.baseUrl();
+      }
+      w.vault.kubernetesAuth().config(oldHost, w.kube.caCertificatePem(), w.reviewerJwt);
       assertTokenReviewCandidates(failure(w, AuthenticationException.class));
       assertTrue(lastLoginNote(w).contains("cannot reach"), lastLoginNote(w));
     }
@@ -68,7 +73,7 @@ class CommonIssuesTest {
   @Test
   void issue2VaultHasTheWrongClusterCa() {
     try (Walkthrough w = Walkthrough.start()) {
-      w.vault.kubernetesAuth().config(w.kube.url(),
+      w.vault.kubernetesAuth().config(w.kube.baseUrl(),
           TestPki.create("Old Cluster CA", TestPki.KeyType.EC_P256).caCertificatePem(), w.reviewerJwt);
       assertTokenReviewCandidates(failure(w, AuthenticationException.class));
       assertTrue(lastLoginNote(w).contains("TLS"), lastLoginNote(w));
@@ -76,9 +81,15 @@ class CommonIssuesTest {
   }
 
   @Test
-  void issue3TheReviewerJwtIsRejected() {
+  void issue3TheReviewerJwtIsFromAnotherCluster() {
     try (Walkthrough w = Walkthrough.start()) {
-      w.kube.revokeReviewers();
+      String foreignReviewer;
+      try (FakeKubernetes otherCluster = FakeKubernetes.start()) {
+        otherCluster.createNamespace("vault-auth");
+        otherCluster.createServiceAccount("vault-auth", "vault-auth");
+        foreignReviewer = otherCluster.serviceAccountToken("vault-auth", "vault-auth", List.of(), Duration.ofHours(1));
+      }
+      w.vault.kubernetesAuth().config(w.kube.baseUrl(), w.kube.caCertificatePem(), foreignReviewer);
       assertTokenReviewCandidates(failure(w, AuthenticationException.class));
       assertTrue(lastLoginNote(w).contains("401"), lastLoginNote(w));
     }

@@ -19,6 +19,7 @@ import io.secretsync.core.model.RemoteRef;
 import io.secretsync.core.model.RetrySettings;
 import io.secretsync.core.model.StoreKind;
 import io.secretsync.testkit.FakeVault;
+import io.secretsync.testkit.InMemoryPlatform;
 import io.secretsync.testkit.TestClock;
 import io.secretsync.testkit.server.AuditLog;
 import io.secretsync.testkit.server.FaultInjector.Fault;
@@ -40,7 +41,7 @@ class KvStoreFakeVaultTest {
       """;
 
   private final FakeVault vault = FakeVault.start();
-  private final MapPlatform platform = new MapPlatform();
+  private final InMemoryPlatform platform = new InMemoryPlatform();
   private final TestClock clock = TestClock.create();
   private SecretStore store;
 
@@ -64,7 +65,7 @@ class KvStoreFakeVaultTest {
     }
     String token = namespace.isEmpty() ? vault.createToken(List.of(policyName), Duration.ofHours(1))
         : vault.createToken(namespace, List.of(policyName), Duration.ofHours(1), true);
-    platform.secret("apps", "vault-token", "token", token);
+    platform.putSecret("apps", "vault-token", Map.of("token", token));
     String ca = Base64.getEncoder().encodeToString(vault.caCertificatePem().getBytes(StandardCharsets.UTF_8));
     String yaml = "server: " + vault.address() + "\n" + mountAndVersion + "\ncaBundle: " + ca + "\n"
         + (namespace.isEmpty() ? "" : "namespace: " + namespace + "\n")
@@ -224,7 +225,7 @@ class KvStoreFakeVaultTest {
   void noTokenOrValueAppearsInErrors() {
     vault.kv("secret").put("app", Map.of("v", "canary-value-123"));
     SecretStore s = store("path: secret", "reader", READER);
-    String token = platform.secrets.get("apps/vault-token/token");
+    String token = new String(platform.secretValue("apps", "vault-token", "token"), StandardCharsets.UTF_8);
     Exception e = assertThrows(SecretStoreException.class, () -> s.getSecret(RemoteRef.of("app", "nope")));
     assertFalse(e.getMessage().contains("canary-value-123") || e.getMessage().contains(token), e.getMessage());
     assertFalse(String.join(" ", ((SecretStoreException) e).hints()).contains("canary-value-123"));

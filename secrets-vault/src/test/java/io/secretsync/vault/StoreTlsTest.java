@@ -13,6 +13,7 @@ import io.secretsync.core.StoreContext;
 import io.secretsync.core.model.RemoteRef;
 import io.secretsync.core.model.StoreKind;
 import io.secretsync.testkit.FakeVault;
+import io.secretsync.testkit.InMemoryPlatform;
 import io.secretsync.testkit.IssuedCertificate;
 import io.secretsync.testkit.TestClock;
 import io.secretsync.testkit.TestPki;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.Test;
 /** Trust and client certificates as a store configures them: caBundle, caProvider, mTLS, plain HTTP. */
 class StoreTlsTest {
 
-  private final MapPlatform platform = new MapPlatform();
+  private final InMemoryPlatform platform = new InMemoryPlatform();
   private final VaultStoreProvider provider = new VaultStoreProvider(d -> { });
 
   private ObjectNode settings(String server, String token) {
-    platform.secret("external-secrets", "vault-token", "token", token);
+    platform.putSecret("external-secrets", "vault-token", Map.of("token", token));
     ObjectNode vault = VaultClient.JSON.createObjectNode().put("server", server).put("path", "secret");
     vault.putObject("auth").putObject("tokenSecretRef").put("name", "vault-token").put("namespace", "external-secrets");
     return vault;
@@ -49,7 +50,7 @@ class StoreTlsTest {
   void caFromAConfigMapIsTrusted() {
     try (FakeVault vault = FakeVault.start()) {
       vault.kv("secret").put("app", Map.of("v", "ok"));
-      platform.configMap("external-secrets", "vault-ca", "ca.crt", vault.caCertificatePem());
+      platform.putConfigMap("external-secrets", "vault-ca", Map.of("ca.crt", vault.caCertificatePem()));
       ObjectNode settings = settings(vault.address(), vault.rootToken());
       settings.putObject("caProvider").put("type", "ConfigMap").put("name", "vault-ca")
           .put("namespace", "external-secrets").put("key", "ca.crt");
@@ -64,14 +65,14 @@ class StoreTlsTest {
   void aCaRotatedInItsConfigMapIsPickedUpAfterATlsFailure() {
     try (FakeVault vault = FakeVault.start()) {
       vault.kv("secret").put("app", Map.of("v", "ok"));
-      platform.configMap("external-secrets", "vault-ca", "ca.crt",
-          TestPki.create("Previous CA", TestPki.KeyType.EC_P256).caCertificatePem());
+      platform.putConfigMap("external-secrets", "vault-ca", Map.of("ca.crt",
+          TestPki.create("Previous CA", TestPki.KeyType.EC_P256).caCertificatePem()));
       ObjectNode settings = settings(vault.address(), vault.rootToken());
       settings.putObject("caProvider").put("type", "ConfigMap").put("name", "vault-ca")
           .put("namespace", "external-secrets").put("key", "ca.crt");
       try (SecretStore store = store(settings, Map.of())) {
         assertThrows(TlsException.class, () -> read(store));
-        platform.configMap("external-secrets", "vault-ca", "ca.crt", vault.caCertificatePem());
+        platform.putConfigMap("external-secrets", "vault-ca", Map.of("ca.crt", vault.caCertificatePem()));
         assertEquals("ok", read(store));
       }
     }
@@ -137,8 +138,8 @@ class StoreTlsTest {
       server.requireClientAuth();
       server.enqueue(ScriptedVault.json(200, "{\"data\":{\"data\":{\"v\":\"ok\"}}}"));
       server.start();
-      platform.secret("external-secrets", "vault-client", "tls.crt", client.chainPem())
-          .secret("external-secrets", "vault-client", "tls.key", client.privateKeyPem());
+      platform.putSecret("external-secrets", "vault-client", Map.of("tls.crt", client.chainPem(), "tls.key",
+          client.privateKeyPem()));
       ObjectNode settings = settings(server.url("/").toString(), "static-token").put("caBundle", pki.caCertificatePem());
       ObjectNode tls = settings.putObject("tls");
       tls.putObject("certSecretRef").put("name", "vault-client").put("namespace", "external-secrets");

@@ -57,14 +57,14 @@ class TokenCostTest {
       }
       pool.shutdown();
       assertEquals(1, w.logins());
-      assertEquals(1, w.kube.tokenRequests.get());
+      assertEquals(1, w.platform.tokenRequests.get());
     }
   }
 
   @Test
   void tokenExpiredByVaultsClockCausesOneLoginAndNoFailedRead() {
     TestClock vaultClock = TestClock.create();
-    try (Walkthrough w = Walkthrough.startWithVaultClock(vaultClock); SecretStore store = w.apiStore()) {
+    try (Walkthrough w = Walkthrough.startWithFakesClock(vaultClock); SecretStore store = w.apiStore()) {
       assertEquals(Walkthrough.DOTENV, read(store));
       vaultClock.advance(Duration.ofMinutes(61)); // the role's ttl=1h has run out, by Vault's clock only
       assertEquals(Walkthrough.DOTENV, read(store));

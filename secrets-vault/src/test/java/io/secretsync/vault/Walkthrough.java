@@ -6,21 +6,26 @@ import io.secretsync.core.manifest.ManifestLoader;
 import io.secretsync.core.manifest.Manifests;
 import io.secretsync.core.model.ExternalSecret;
 import io.secretsync.core.model.SecretStoreResource;
+import io.secretsync.testkit.FakeKubernetes;
 import io.secretsync.testkit.FakeVault;
 import io.secretsync.testkit.TestClock;
+import io.secretsync.testkit.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The walkthrough's setup: Vault configured with exactly its commands (KV data, Kubernetes auth
- * config with the reviewer JWT and cluster CA, the three policies and roles), the {@code vault-ca}
- * ConfigMap, and its ClusterSecretStore and ExternalSecret manifests loaded as written from the
- * test kit, with only the server address pointed at the fake.
+ * The walkthrough's cluster and Vault: FakeKubernetes and FakeVault with one CA (as the
+ * {@code Sandbox} wires them, here with an injected clock), set up with exactly the walkthrough's
+ * commands: the reviewer service account, its token Secret and RBAC binding, the KV data, Kubernetes
+ * auth config with the reviewer JWT and cluster CA, the three policies and roles, the
+ * {@code vault-ca} ConfigMap. Its ClusterSecretStore and ExternalSecret manifests are loaded as
+ * written from the test kit, with only the server address pointed at the fake.
  */
 final class Walkthrough implements AutoCloseable {
 
@@ -31,40 +36,70 @@ final class Walkthrough implements AutoCloseable {
   static final String AUDIENCE = "https://kubernetes.default.svc.cluster.local";
   private static final String MANIFESTS = "/io/secretsync/testkit/walkthrough/";
 
-  final TestClock clock = TestClock.create();
+  /** The clock of the stores made here. */
+  final TestClock clock;
   final FakeVault vault;
-  final KubernetesStandIn kube;
+  final FakeKubernetes kube;
+  final FakeKubernetesPlatform platform;
   final String reviewerJwt;
 
-  private Walkthrough(Clock vaultClock) {
-    vault = FakeVault.builder().clock(vaultClock).start();
-    kube = new KubernetesStandIn(vaultClock);
-    reviewerJwt = kube.reviewerToken("vault-auth", "vault-auth");
+  private Walkthrough(TestClock clock, TestClock fakesClock) {
+    this.clock = clock;
+    TestPki pki = TestPki.create();
+    kube = FakeKubernetes.builder().pki(pki).clock(fakesClock).withEsoCrds().start();
+    vault = FakeVault.builder().pki(pki).clock(fakesClock).start();
+    platform = new FakeKubernetesPlatform(kube);
+    reviewerJwt = configureCluster();
+    configureVault();
   }
 
-  /** Vault, the API server and the store share {@link #clock}. */
+  /** Vault, the API server and the stores share one clock. */
   static Walkthrough start() {
     TestClock clock = TestClock.create();
-    Walkthrough w = new Walkthrough(clock);
-    w.configure();
-    return w;
+    return new Walkthrough(clock, clock);
   }
 
-  /** Vault's clock (and the API server's) is {@code vaultClock}; stores made here use {@link #clock}. */
-  static Walkthrough startWithVaultClock(Clock vaultClock) {
-    Walkthrough w = new Walkthrough(vaultClock);
-    w.configure();
-    return w;
+  /** Vault and the API server run on {@code fakesClock}; stores made here use a clock of their own. */
+  static Walkthrough startWithFakesClock(TestClock fakesClock) {
+    return new Walkthrough(TestClock.create(), fakesClock);
   }
 
-  private void configure() {
+  /** The walkthrough's kubectl steps; returns the reviewer JWT read from its token Secret. */
+  private String configureCluster() {
+    kube.createNamespace("vault-auth");
+    kube.createServiceAccount("vault-auth", "vault-auth");
+    kube.call("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", "{\"metadata\":{\"name\":"
+        + "\"vault-auth-tokenreview\"},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\","
+        + "\"name\":\"system:auth-delegator\"},\"subjects\":[{\"kind\":\"ServiceAccount\",\"name\":\"vault-auth\","
+        + "\"namespace\":\"vault-auth\"}]}", false);
+    kube.call("POST", "/api/v1/namespaces/vault-auth/secrets", "{\"metadata\":{\"name\":\"vault-auth-token\","
+        + "\"annotations\":{\"kubernetes.io/service-account.name\":\"vault-auth\"}},"
+        + "\"type\":\"kubernetes.io/service-account-token\"}", false);
+    String jwt = new String(Base64.getDecoder().decode(kube.get("/api/v1/namespaces/vault-auth/secrets/vault-auth-token")
+        .orElseThrow().path("data").path("token").asText()), StandardCharsets.UTF_8);
+    kube.createNamespace("external-secrets");
+    kube.createServiceAccount("external-secrets", "external-secrets");
+    for (String app : APPS) {
+      kube.createNamespace(app);
+    }
+    // kubectl -n external-secrets create configmap vault-ca --from-file=ca.crt=./vault-ca.crt
+    kube.call("POST", "/api/v1/namespaces/external-secrets/configmaps", VaultClient.JSON.createObjectNode()
+        .<com.fasterxml.jackson.databind.node.ObjectNode>set("metadata", VaultClient.JSON.createObjectNode()
+            .put("name", "vault-ca"))
+        .<com.fasterxml.jackson.databind.node.ObjectNode>set("data", VaultClient.JSON.createObjectNode()
+            .put("ca.crt", vault.caCertificatePem()))
+        .toString(), false);
+    return jwt;
+  }
+
+  private void configureVault() {
     // vault kv put secret/example-api/env-file dotenv=@.env (and the two other apps)
     vault.kv("secret").put("example-api/env-file", Map.of("dotenv", DOTENV));
     vault.kv("secret").put("example-worker/config-file", Map.of("config.json", CONFIG_JSON));
     vault.kv("secret").put("example-admin/config-file", Map.of("config", CONFIG_YML));
     // vault auth enable kubernetes; vault write auth/kubernetes/config kubernetes_host=... kubernetes_ca_cert=@ca.crt
     //   token_reviewer_jwt="$TOKEN_REVIEWER_JWT"
-    vault.kubernetesAuth().enable().config(kube.url(), kube.caPem(), reviewerJwt);
+    vault.kubernetesAuth().enable().config(kube.baseUrl(), kube.caCertificatePem(), reviewerJwt);
     for (String app : APPS) {
       vault.policies().put(app, "path \"secret/data/" + app + "/*\" {\n  capabilities = [\"read\"]\n}\n");
       vault.kubernetesAuth().role("external-secrets-" + app, Map.of(
@@ -74,8 +109,6 @@ final class Walkthrough implements AutoCloseable {
           "policies", app,
           "ttl", "1h"));
     }
-    // kubectl -n external-secrets create configmap vault-ca --from-file=ca.crt=./vault-ca.crt
-    kube.objects.configMap("external-secrets", "vault-ca", "ca.crt", vault.caCertificatePem());
   }
 
   /** The manifest text of {@code file}, with the server pointed at the fake. */
@@ -104,12 +137,20 @@ final class Walkthrough implements AutoCloseable {
   }
 
   StoreContext context() {
-    return new StoreContext(kube, clock);
+    return new StoreContext(platform, clock);
   }
 
   /** The example-api store made by the provider, with time from {@link #clock}. */
   SecretStore apiStore() {
     return new VaultStoreProvider().newStore(clusterStore("example-api"), context());
+  }
+
+  long logins() {
+    return vault.requestCount("POST", "/v1/auth/kubernetes/login");
+  }
+
+  long tokenReviews() {
+    return kube.auditLog().count("POST", "/apis/authentication.k8s.io/v1/tokenreviews");
   }
 
   /**
@@ -118,7 +159,7 @@ final class Walkthrough implements AutoCloseable {
    * client can see the answer a moment before the log does.
    */
   long awaitCount(String method, String path, long expected) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     long count = vault.requestCount(method, path);
     while (count < expected && System.nanoTime() < deadline) {
       try {
@@ -130,10 +171,6 @@ final class Walkthrough implements AutoCloseable {
       count = vault.requestCount(method, path);
     }
     return count;
-  }
-
-  long logins() {
-    return vault.requestCount("POST", "/v1/auth/kubernetes/login");
   }
 
   @Override

@@ -44,8 +44,8 @@ class WalkthroughEndToEndTest {
 
         // One login per store, each through one TokenRequest and one TokenReview; one read per secret.
         assertEquals(3, w.logins());
-        assertEquals(3, w.kube.tokenRequests.get());
-        assertEquals(3, w.kube.tokenReviews.get());
+        assertEquals(3, w.platform.tokenRequests.get());
+        assertEquals(3, w.tokenReviews());
         assertEquals(1, w.vault.requestCount("GET", "/v1/secret/data/example-api/env-file"));
         assertEquals(1, w.vault.requestCount("GET", "/v1/secret/data/example-worker/config-file"));
 

@@ -1,91 +1,104 @@
 package io.secretsync.core.manifest;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.common.collect.ImmutableList;
-import io.secretsync.core.ExternalSecretValidator;
-import io.secretsync.core.InvalidConfigException;
-import io.secretsync.core.model.ClusterStoreCondition;
-import io.secretsync.core.model.ConfigNode;
-import io.secretsync.core.model.ConversionStrategy;
-import io.secretsync.core.model.CreationPolicy;
-import io.secretsync.core.model.DataFromSource;
-import io.secretsync.core.model.DecodingStrategy;
-import io.secretsync.core.model.DeletionPolicy;
 import io.secretsync.core.model.ExternalSecret;
-import io.secretsync.core.model.ExternalSecretData;
-import io.secretsync.core.model.ExternalSecretSpec;
-import io.secretsync.core.model.FindRef;
-import io.secretsync.core.model.MetadataPolicy;
-import io.secretsync.core.model.NullBytePolicy;
-import io.secretsync.core.model.ObjectMeta;
-import io.secretsync.core.model.ProviderConfig;
-import io.secretsync.core.model.RefreshPolicy;
-import io.secretsync.core.model.RemoteRef;
-import io.secretsync.core.model.RetrySettings;
-import io.secretsync.core.model.Rewrite;
+import io.secretsync.core.model.ExternalSecretValidator;
 import io.secretsync.core.model.SecretStoreResource;
 import io.secretsync.core.model.StoreKind;
-import io.secretsync.core.model.StoreRef;
-import io.secretsync.core.model.Target;
-import io.secretsync.core.model.TargetTemplate;
-import io.secretsync.core.model.TemplateAs;
-import io.secretsync.core.model.TemplateFrom;
-import io.secretsync.core.model.TemplateMergePolicy;
-import io.secretsync.core.model.TemplateScope;
-import io.secretsync.core.model.WireEnum;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
- * Reads ESO manifests ({@code external-secrets.io/v1}, and {@code v1beta1} read as v1):
- * ExternalSecret, SecretStore and ClusterSecretStore, from YAML or JSON files, folders (recursively,
- * {@code *.yaml}, {@code *.yml}, {@code *.json}, in name order) and multi-document streams.
- * Documents of other kinds are skipped and listed. Unknown fields are errors (as kubectl's strict
- * validation), except under {@code metadata} and {@code spec.provider.<name>}, which the provider
- * checks. A file with any bad document contributes nothing; its error names the file, the
- * document and the field, and the other files still load. Defaults are ESO's. Thread-safe.
+ * Reads External Secrets Operator manifests into the model: {@code ExternalSecret},
+ * {@code SecretStore} and {@code ClusterSecretStore} of {@code external-secrets.io/v1}, and of
+ * {@code v1beta1}, which is read with the v1 schema (a v1beta1 manifest is valid v1).
+ *
+ * <p>Sources: files and folders ({@link #load(List)}; folders recursively, files ending in
+ * {@code .yaml}, {@code .yml} or {@code .json}, in sorted order of their relative paths), YAML or
+ * JSON text ({@link #loadString}), and objects as the Kubernetes API returns them
+ * ({@link #loadObject}, {@link #externalSecret}, {@link #store}: {@code status} and the server's
+ * metadata such as {@code managedFields} are ignored; uid, generation, resourceVersion, labels and
+ * annotations are kept). A text may hold many {@code ---} separated documents, and a
+ * {@code List} object ({@code kubectl get -o yaml}) counts as its items.
+ *
+ * <p>Documents of other kinds (a Namespace, a ConfigMap, a Secret...) are skipped, not errors, so
+ * a folder of mixed manifests can be loaded; they are kept raw in {@link Manifests#skipped()}.
+ * Kinds of External Secrets that this library does not sync (ClusterExternalSecret, PushSecret,
+ * generators) are skipped with a warning.
+ *
+ * <p>Checks, as the API server and ESO's webhook would: unknown fields are errors (as with
+ * kubectl's strict field validation), except under {@code metadata} and
+ * {@code spec.provider.<name>}, which the provider checks when the store is used; types, enum
+ * spellings (exact, as ESO's CRDs), names and required fields; then
+ * {@link ExternalSecretValidator}. ESO fields this library does not implement are errors that say
+ * so, or, where ignoring them is harmless, warnings (see {@link Manifests#warnings()}).
+ *
+ * <p>Errors are per file: a file with any bad document contributes nothing, its problems are in
+ * {@link Manifests#errors()} (one per bad document, or one per broken rule), and the other files
+ * still load. An object defined twice in one load is an error of the file that defines it again.
+ * Nothing is ever thrown for a bad file; call {@link Manifests#throwIfErrors()} to fail on any.
+ *
+ * <p>Immutable and thread-safe; one YAML parser configuration is shared by all instances.
  */
 public final class ManifestLoader {
 
+  /** The API group of External Secrets Operator. */
   public static final String GROUP = "external-secrets.io";
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> VERSIONS = Set.of(GROUP + "/v1", GROUP + "/v1beta1");
+  private static final Set<String> KINDS = Set.of("ExternalSecret", "SecretStore", "ClusterSecretStore");
+  private static final Set<String> EXTENSIONS = Set.of(".yaml", ".yml", ".json");
 
-  /** The namespace of a namespaced object whose manifest names none, as kubectl's default context has. */
   private final String defaultNamespace;
 
+  /** A loader that puts namespaced objects without a namespace into {@code default}, as kubectl does. */
   public ManifestLoader() {
     this("default");
   }
 
+  /** A loader that puts namespaced objects without a namespace into {@code defaultNamespace}. */
   public ManifestLoader(String defaultNamespace) {
+    requireNonNull(defaultNamespace, "defaultNamespace");
+    checkArgument(MetadataReader.isDnsLabel(defaultNamespace), "not a valid namespace: %s", defaultNamespace);
     this.defaultNamespace = defaultNamespace;
   }
 
-  /** Loads every manifest file under {@code paths}; unreadable files become errors in the result. */
+  /** Loads files and folders; see the class documentation. */
+  public Manifests load(Path... paths) {
+    return load(Arrays.asList(paths));
+  }
+
+  /**
+   * Loads each path: a file whatever its name, a folder recursively (only {@code *.yaml},
+   * {@code *.yml}, {@code *.json}, in sorted order). A path that does not exist or cannot be read
+   * is an error in the result.
+   */
   public Manifests load(List<Path> paths) {
     Collector out = new Collector();
     for (Path path : paths) {
+      requireNonNull(path, "path");
       if (Files.isDirectory(path)) {
-        try (Stream<Path> files = Files.walk(path)) {
-          files.filter(Files::isRegularFile).filter(ManifestLoader::isManifestFile).sorted()
-              .forEach(file -> loadFile(file, out));
-        } catch (IOException e) {
-          out.errors.add(new ManifestException(path.toString(), 0, "cannot read folder: " + e.getMessage(), List.of()));
-        }
+        loadFolder(path, out);
       } else {
         loadFile(path, out);
       }
@@ -93,359 +106,300 @@ public final class ManifestLoader {
     return out.build();
   }
 
-  /** Loads the documents of one YAML or JSON text; {@code source} names it in errors. */
+  /** Loads the documents of one YAML or JSON text; {@code source} names it in errors (e.g. a file name). */
   public Manifests loadString(String text, String source) {
+    requireNonNull(text, "text");
+    requireNonNull(source, "source");
     Collector out = new Collector();
     loadText(text, source, out);
     return out.build();
   }
 
-  private static boolean isManifestFile(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+  /**
+   * Loads one object (or a {@code List} of objects) as the Kubernetes API returns it;
+   * {@code source} names it in errors and may be empty.
+   */
+  public Manifests loadObject(JsonNode object, String source) {
+    requireNonNull(object, "object");
+    requireNonNull(source, "source");
+    Collector out = new Collector();
+    FileResult file = new FileResult(source);
+    readDocument(object, 0, "", file);
+    out.accept(file);
+    return out.build();
+  }
+
+  /**
+   * Reads one ExternalSecret object, e.g. from the Kubernetes API (warnings are dropped).
+   *
+   * @throws ManifestException naming the object and field when it is not a valid ExternalSecret
+   */
+  public ExternalSecret externalSecret(JsonNode object) {
+    if (!text(object, "kind").equals("ExternalSecret")) {
+      throw wrongKind(object, "an ExternalSecret");
+    }
+    Manifests m = loadObject(object, "").throwIfErrors();
+    if (m.externalSecrets().size() != 1) {
+      throw wrongKind(object, "an ExternalSecret");
+    }
+    return m.externalSecrets().get(0);
+  }
+
+  /**
+   * Reads one SecretStore or ClusterSecretStore object, e.g. from the Kubernetes API (warnings are
+   * dropped).
+   *
+   * @throws ManifestException naming the object and field when it is not a valid store
+   */
+  public SecretStoreResource store(JsonNode object) {
+    if (!text(object, "kind").equals("SecretStore") && !text(object, "kind").equals("ClusterSecretStore")) {
+      throw wrongKind(object, "a SecretStore or ClusterSecretStore");
+    }
+    Manifests m = loadObject(object, "").throwIfErrors();
+    if (m.stores().size() != 1) {
+      throw wrongKind(object, "a SecretStore or ClusterSecretStore");
+    }
+    return m.stores().get(0);
+  }
+
+  private static ManifestException wrongKind(JsonNode object, String expected) {
+    return ManifestException.field("", 0, "", new FieldProblem("kind",
+        "expected " + expected + " of " + GROUP + "/v1 or v1beta1, found " + text(object, "apiVersion") + " "
+            + text(object, "kind"), "pass an object of that kind"));
+  }
+
+  // ---- files and folders ---------------------------------------------------------------------
+
+  private void loadFolder(Path folder, Collector out) {
+    List<Path> files = new ArrayList<>();
+    try {
+      Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          String name = file.getFileName().toString();
+          if (attrs.isRegularFile() && EXTENSIONS.stream().anyMatch(name::endsWith)) {
+            files.add(file);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          out.errors.add(ManifestException.of(file.toString(), 0, "cannot read: " + describe(e),
+              "check that it exists and is readable"));
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      out.errors.add(ManifestException.of(folder.toString(), 0, "cannot read folder: " + describe(e),
+          "check that it exists and is readable"));
+    }
+    files.sort(Comparator.comparing(file -> relative(folder, file)));
+    for (Path file : files) {
+      loadFile(file, out);
+    }
+  }
+
+  private static String relative(Path folder, Path file) {
+    return folder.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
   }
 
   private void loadFile(Path file, Collector out) {
     String text;
     try {
-      text = Files.readString(file);
+      byte[] bytes = Files.readAllBytes(file);
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      out.errors.add(ManifestException.of(file.toString(), 0, "is not UTF-8 text", "save it as UTF-8"));
+      return;
+    } catch (NoSuchFileException e) {
+      out.errors.add(ManifestException.of(file.toString(), 0, "no such file or folder", "check the path"));
+      return;
     } catch (IOException e) {
-      out.errors.add(new ManifestException(file.toString(), 0, "cannot read file: " + e.getMessage(),
-          List.of("check that the file exists and is readable")));
+      out.errors.add(ManifestException.of(file.toString(), 0, "cannot read file: " + describe(e),
+          "check that it exists and is readable"));
       return;
     }
     loadText(text, file.toString(), out);
   }
 
-  private void loadText(String text, String source, Collector out) {
-    Collector file = new Collector();
-    int document = 0;
-    try (JsonParser parser = YAML.getFactory().createParser(text);
-        MappingIterator<JsonNode> documents = YAML.readValues(parser, JsonNode.class)) {
-      while (documents.hasNextValue()) {
-        document++;
-        JsonNode node = documents.nextValue();
-        if (node == null || node.isNull() || node.isMissingNode() || (node.isObject() && node.isEmpty())) {
-          continue;
-        }
-        if (node.isObject() && "List".equals(node.path("kind").asText()) && node.path("items").isArray()) {
-          for (JsonNode item : node.path("items")) {
-            parseDocument(item, source, document, file);
-          }
-        } else {
-          parseDocument(node, source, document, file);
-        }
-      }
-    } catch (JsonProcessingException e) {
-      var where = e.getLocation();
-      String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-      file.errors.add(new ManifestException(source, Math.max(document, 1), "invalid YAML" + at + ": "
-          + e.getOriginalMessage().replaceAll("\\s+", " "), List.of("fix the YAML syntax")));
-    } catch (IOException | RuntimeException e) {
-      file.errors.add(new ManifestException(source, Math.max(document, 1), "invalid YAML", List.of("fix the YAML syntax")));
-    }
-    if (file.errors.isEmpty()) {
-      out.externalSecrets.addAll(file.externalSecrets);
-      out.stores.addAll(file.stores);
-      out.skipped.addAll(file.skipped);
-    } else {
-      out.errors.addAll(file.errors);
-    }
+  private static String describe(IOException e) {
+    return e instanceof NoSuchFileException ? "no such file or folder" : e.getClass().getSimpleName();
   }
 
-  private void parseDocument(JsonNode node, String source, int document, Collector out) {
+  // ---- documents -----------------------------------------------------------------------------
+
+  private void loadText(String text, String source, Collector out) {
+    FileResult file = new FileResult(source);
+    List<JsonNode> documents;
+    try {
+      documents = YamlDocuments.parse(text);
+    } catch (YamlDocuments.SyntaxError e) {
+      file.errors.add(new ManifestException(source, e.document, e.line, e.column, "", "",
+          "invalid YAML: " + e.problem, e.fix));
+      out.accept(file);
+      return;
+    }
+    for (int i = 0; i < documents.size(); i++) {
+      if (documents.get(i) != null) {
+        readDocument(documents.get(i), i + 1, "", file);
+      }
+    }
+    out.accept(file);
+  }
+
+  /** Reads one document (or one item of a List document); {@code prefix} is the item's path. */
+  private void readDocument(JsonNode node, int document, String prefix, FileResult file) {
     if (!node.isObject()) {
-      out.errors.add(new ManifestException(source, document, "a manifest must be a YAML mapping with apiVersion and kind",
-          List.of()));
+      file.skip(document, node, "", "", "", "");
+      file.warn(document, "", prefix, "skipped: not a Kubernetes object (the document is " + Node.describe(node) + ")");
       return;
     }
-    String apiVersion = node.path("apiVersion").asText("");
-    String kind = node.path("kind").asText("");
-    boolean ours = apiVersion.startsWith(GROUP + "/");
-    if (!ours || !(kind.equals("ExternalSecret") || kind.equals("SecretStore") || kind.equals("ClusterSecretStore"))) {
-      out.skipped.add(new Manifests.Skipped(source, document, apiVersion, kind, node.path("metadata").path("name").asText("")));
+    String apiVersion = text(node, "apiVersion");
+    String kind = text(node, "kind");
+    String name = text(node.path("metadata"), "name");
+    String namespace = text(node.path("metadata"), "namespace");
+    if (kind.endsWith("List") && node.path("items").isArray()) {
+      for (int i = 0; i < node.path("items").size(); i++) {
+        readDocument(node.path("items").get(i), document, join(prefix, "items[" + i + "]"), file);
+      }
       return;
     }
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    boolean ours = group.equals(GROUP) && KINDS.contains(kind);
+    if (!ours) {
+      file.skip(document, node, apiVersion, kind, namespace, name);
+      if (apiVersion.isEmpty() || kind.isEmpty()) {
+        file.warn(document, "", prefix, "skipped: not a Kubernetes object (apiVersion and kind are not both set)");
+      } else if (group.equals(GROUP) || group.endsWith("." + GROUP)) {
+        file.warn(document, kind + " " + qualified(namespace, name), prefix,
+            "skipped: " + kind + " (" + apiVersion + ") is not supported; nothing is synced for it");
+      } else if (KINDS.contains(kind)) {
+        file.warn(document, kind + " " + qualified(namespace, name), join(prefix, "apiVersion"),
+            "skipped: \"" + apiVersion + "\" is not an External Secrets API version; use " + GROUP + "/v1");
+      }
+      return;
+    }
+    boolean namespaced = !kind.equals("ClusterSecretStore");
+    String object = kind + " " + qualified(!namespaced ? "" : namespace.isEmpty() ? defaultNamespace : namespace, name);
+    Notes notes = new Notes();
     try {
       if (!VERSIONS.contains(apiVersion)) {
-        throw new InvalidConfigException("apiVersion", "\"" + apiVersion + "\" is not supported; use "
-            + GROUP + "/v1 or " + GROUP + "/v1beta1");
+        throw new FieldProblem(join(prefix, "apiVersion"), "\"" + apiVersion + "\" is not supported",
+            "use " + GROUP + "/v1 (" + GROUP + "/v1beta1 is read as v1)");
       }
+      Node root = Node.root(prefix, node);
       if (kind.equals("ExternalSecret")) {
-        ExternalSecret es = externalSecret(node);
-        ExternalSecretValidator.check(es);
-        out.externalSecrets.add(es);
+        ExternalSecret es = new ExternalSecretReader(notes, defaultNamespace).read(root);
+        ImmutableList<ExternalSecretValidator.Problem> problems = ExternalSecretValidator.validate(es);
+        for (ExternalSecretValidator.Problem p : problems) {
+          file.errors.add(ManifestException.field(file.source, document, object,
+              new FieldProblem(join(prefix, p.field()), p.problem(), p.fix())));
+        }
+        if (problems.isEmpty()) {
+          file.add(document, "ExternalSecret/" + es.metadata().qualifiedName(), join(prefix, "metadata.name"), object,
+              es, null);
+        }
       } else {
-        out.stores.add(store(node));
+        StoreKind storeKind = kind.equals("SecretStore") ? StoreKind.SECRET_STORE : StoreKind.CLUSTER_SECRET_STORE;
+        SecretStoreResource store = new StoreReader(notes, defaultNamespace).read(root, storeKind);
+        file.add(document, kind + "/" + store.metadata().qualifiedName(), join(prefix, "metadata.name"), object, null,
+            store);
       }
-    } catch (InvalidConfigException e) {
-      out.errors.add(new ManifestException(source, document, kind + " \"" + node.path("metadata").path("name").asText("")
-          + "\": " + e.getMessage(), e.hints()));
+      for (Notes.Note note : notes.all()) {
+        file.warn(document, object, note.field(), note.message());
+      }
+    } catch (FieldProblem p) {
+      file.errors.add(ManifestException.field(file.source, document, object, p));
     }
   }
 
-  // ---- ExternalSecret ------------------------------------------------------------------------
-
-  /**
-   * Reads one ExternalSecret object, as a manifest or as the API server returns it (status and
-   * managedFields are ignored).
-   *
-   * @throws InvalidConfigException naming the field path
-   */
-  public ExternalSecret externalSecret(JsonNode object) {
-    ObjectMeta metadata = metadata(object, true);
-    ConfigNode spec = child(object, "spec");
-    spec.requireOnly(Set.of("secretStoreRef", "refreshInterval", "refreshPolicy", "target", "data", "dataFrom",
-        "syncWindows"));
-    unsupported(spec, "syncWindows");
-    Optional<StoreRef> storeRef = spec.has("secretStoreRef") ? Optional.of(storeRef(spec.child("secretStoreRef")))
-        : Optional.empty();
-    Duration refresh = spec.duration("refreshInterval").orElse(ExternalSecretSpec.DEFAULT_REFRESH_INTERVAL);
-    RefreshPolicy refreshPolicy = enumField(spec, "refreshPolicy", RefreshPolicy.class, RefreshPolicy.PERIODIC);
-
-    ImmutableList.Builder<ExternalSecretData> data = ImmutableList.builder();
-    for (ConfigNode entry : spec.objectList("data")) {
-      entry.requireOnly(Set.of("secretKey", "remoteRef", "sourceRef"));
-      String secretKey = entry.requiredString("secretKey");
-      ConfigNode remote = entry.child("remoteRef");
-      if (!remote.isPresent()) {
-        throw entry.invalid("remoteRef", "required");
-      }
-      data.add(new ExternalSecretData(secretKey, remoteRef(remote), sourceStore(entry)));
-    }
-    ImmutableList.Builder<DataFromSource> dataFrom = ImmutableList.builder();
-    for (ConfigNode entry : spec.objectList("dataFrom")) {
-      dataFrom.add(dataFrom(entry));
-    }
-    Target target = target(spec.child("target"));
-    ExternalSecretSpec parsed = new ExternalSecretSpec(storeRef, refreshPolicy, refresh, target, data.build(),
-        dataFrom.build());
-    return new ExternalSecret(metadata, parsed);
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isTextual() ? value.textValue() : "";
   }
 
-  private DataFromSource dataFrom(ConfigNode entry) {
-    entry.requireOnly(Set.of("extract", "find", "rewrite", "sourceRef"));
-    Optional<StoreRef> store = sourceStore(entry);
-    ConfigNode sourceRef = entry.child("sourceRef");
-    boolean generator = sourceRef.has("generatorRef");
-    int set = (entry.has("extract") ? 1 : 0) + (entry.has("find") ? 1 : 0) + (generator ? 1 : 0);
-    if (generator) {
-      throw sourceRef.invalid("generatorRef", "generators are not supported; read the secret with extract or find");
+  private static String qualified(String namespace, String name) {
+    String shown = name.isEmpty() ? "(no name)" : name;
+    return namespace.isEmpty() ? shown : namespace + "/" + shown;
+  }
+
+  private static String join(String prefix, String field) {
+    return prefix.isEmpty() ? field : prefix + "." + field;
+  }
+
+  /** What one file (or text, or object) yielded; taken whole or not at all. Not thread-safe. */
+  private static final class FileResult {
+    final String source;
+    final List<ExternalSecret> externalSecrets = new ArrayList<>();
+    final List<SecretStoreResource> stores = new ArrayList<>();
+    final List<Manifests.Skipped> skipped = new ArrayList<>();
+    final List<ManifestWarning> warnings = new ArrayList<>();
+    final List<ManifestException> errors = new ArrayList<>();
+    final List<Defined> defined = new ArrayList<>();
+
+    FileResult(String source) {
+      this.source = source;
     }
-    if (set != 1) {
-      throw new InvalidConfigException(entry.path(), "set exactly one of extract and find");
-    }
-    ImmutableList.Builder<Rewrite> rewrites = ImmutableList.builder();
-    for (ConfigNode rewrite : entry.objectList("rewrite")) {
-      rewrite.requireOnly(Set.of("regexp", "transform", "merge"));
-      unsupported(rewrite, "merge");
-      if (rewrite.has("regexp") == rewrite.has("transform")) {
-        throw new InvalidConfigException(rewrite.path(), "set exactly one of regexp and transform");
-      }
-      if (rewrite.has("regexp")) {
-        ConfigNode regexp = rewrite.child("regexp").requireOnly(Set.of("source", "target"));
-        rewrites.add(new Rewrite.Regexp(regexp.requiredString("source"), regexp.string("target").orElse("")));
+
+    void add(int document, String identity, String field, String object, ExternalSecret es,
+        SecretStoreResource store) {
+      defined.add(new Defined(identity, document, field, object));
+      if (es != null) {
+        externalSecrets.add(es);
       } else {
-        ConfigNode transform = rewrite.child("transform").requireOnly(Set.of("template"));
-        rewrites.add(new Rewrite.Transform(transform.requiredString("template")));
+        stores.add(store);
       }
     }
-    if (entry.has("extract")) {
-      return new DataFromSource(Optional.of(remoteRef(entry.child("extract"))), Optional.empty(), rewrites.build(), store);
-    }
-    ConfigNode find = entry.child("find");
-    find.requireOnly(Set.of("path", "name", "tags", "conversionStrategy", "decodingStrategy", "nullBytePolicy"));
-    Optional<String> regexp = Optional.empty();
-    if (find.has("name")) {
-      regexp = Optional.of(find.child("name").requireOnly(Set.of("regexp")).requiredString("regexp"));
-    }
-    if (regexp.isEmpty() && find.stringMap("tags").isEmpty()) {
-      throw new InvalidConfigException(find.path(), "set name.regexp or tags (or both)");
-    }
-    FindRef findRef = new FindRef(find.string("path"), regexp, find.stringMap("tags"),
-        enumField(find, "conversionStrategy", ConversionStrategy.class, ConversionStrategy.DEFAULT),
-        enumField(find, "decodingStrategy", DecodingStrategy.class, DecodingStrategy.NONE),
-        enumField(find, "nullBytePolicy", NullBytePolicy.class, NullBytePolicy.IGNORE));
-    return new DataFromSource(Optional.empty(), Optional.of(findRef), rewrites.build(), store);
-  }
 
-  private RemoteRef remoteRef(ConfigNode ref) {
-    ref.requireOnly(Set.of("key", "property", "version", "decodingStrategy", "conversionStrategy", "metadataPolicy",
-        "nullBytePolicy"));
-    return new RemoteRef(ref.requiredString("key"), ref.string("property").orElse(""),
-        ref.string("version").filter(v -> !v.isEmpty()),
-        enumField(ref, "decodingStrategy", DecodingStrategy.class, DecodingStrategy.NONE),
-        enumField(ref, "conversionStrategy", ConversionStrategy.class, ConversionStrategy.DEFAULT),
-        enumField(ref, "metadataPolicy", MetadataPolicy.class, MetadataPolicy.NONE),
-        enumField(ref, "nullBytePolicy", NullBytePolicy.class, NullBytePolicy.IGNORE));
-  }
+    void skip(int document, JsonNode node, String apiVersion, String kind, String namespace, String name) {
+      skipped.add(new Manifests.Skipped(source, document, apiVersion, kind, namespace, name, node));
+    }
 
-  private Optional<StoreRef> sourceStore(ConfigNode entry) {
-    ConfigNode sourceRef = entry.child("sourceRef");
-    if (!sourceRef.isPresent()) {
-      return Optional.empty();
-    }
-    sourceRef.requireOnly(Set.of("storeRef", "generatorRef"));
-    if (sourceRef.has("generatorRef")) {
-      throw sourceRef.invalid("generatorRef", "generators are not supported; read the secret with a store");
-    }
-    return sourceRef.has("storeRef") ? Optional.of(storeRef(sourceRef.child("storeRef"))) : Optional.empty();
-  }
-
-  private StoreRef storeRef(ConfigNode ref) {
-    ref.requireOnly(Set.of("name", "kind"));
-    StoreKind kind = enumField(ref, "kind", StoreKind.class, StoreKind.SECRET_STORE);
-    return new StoreRef(ref.requiredString("name"), kind);
-  }
-
-  private Target target(ConfigNode target) {
-    if (!target.isPresent()) {
-      return Target.defaults();
-    }
-    target.requireOnly(Set.of("name", "creationPolicy", "deletionPolicy", "immutable", "template", "manifest"));
-    if (target.has("manifest")) {
-      throw target.invalid("manifest", "generic (non-Secret) targets are not supported");
-    }
-    Target parsed = new Target(target.string("name").orElse(""),
-        enumField(target, "creationPolicy", CreationPolicy.class, CreationPolicy.OWNER),
-        enumField(target, "deletionPolicy", DeletionPolicy.class, DeletionPolicy.RETAIN),
-        target.bool("immutable").orElse(false), Optional.empty());
-    ConfigNode template = target.child("template");
-    return template.isPresent() ? parsed.withTemplate(template(template)) : parsed;
-  }
-
-  private TargetTemplate template(ConfigNode t) {
-    t.requireOnly(Set.of("type", "engineVersion", "mergePolicy", "metadata", "data", "templateFrom"));
-    String engine = t.string("engineVersion").orElse(TargetTemplate.ENGINE_V2);
-    if (!engine.equals(TargetTemplate.ENGINE_V2)) {
-      throw t.invalid("engineVersion", "\"" + engine + "\" is not supported: only v2 templates are (ESO removed v1)");
-    }
-    ConfigNode metadata = t.child("metadata");
-    metadata.requireOnly(Set.of("labels", "annotations", "finalizers"));
-    ImmutableList.Builder<TemplateFrom> from = ImmutableList.builder();
-    for (ConfigNode item : t.objectList("templateFrom")) {
-      item.requireOnly(Set.of("configMap", "secret", "literal", "target"));
-      TemplateScope scope = enumField(item, "target", TemplateScope.class, TemplateScope.DATA);
-      int set = (item.has("configMap") ? 1 : 0) + (item.has("secret") ? 1 : 0) + (item.has("literal") ? 1 : 0);
-      if (set != 1) {
-        throw new InvalidConfigException(item.path(), "set exactly one of configMap, secret and literal");
-      }
-      from.add(new TemplateFrom(templateSource(item, "configMap"), templateSource(item, "secret"),
-          item.string("literal"), scope));
-    }
-    return new TargetTemplate(t.string("type").orElse(""), engine,
-        enumField(t, "mergePolicy", TemplateMergePolicy.class, TemplateMergePolicy.REPLACE),
-        metadata.stringMap("labels"), metadata.stringMap("annotations"), t.stringMap("data"), from.build());
-  }
-
-  private Optional<TemplateFrom.Source> templateSource(ConfigNode item, String field) {
-    if (!item.has(field)) {
-      return Optional.empty();
-    }
-    ConfigNode source = item.child(field).requireOnly(Set.of("name", "items"));
-    ImmutableList.Builder<TemplateFrom.Item> items = ImmutableList.builder();
-    for (ConfigNode i : source.objectList("items")) {
-      i.requireOnly(Set.of("key", "templateAs"));
-      items.add(new TemplateFrom.Item(i.requiredString("key"),
-          enumField(i, "templateAs", TemplateAs.class, TemplateAs.VALUES)));
-    }
-    return Optional.of(new TemplateFrom.Source(source.requiredString("name"), items.build()));
-  }
-
-  // ---- stores --------------------------------------------------------------------------------
-
-  /**
-   * Reads one SecretStore or ClusterSecretStore object.
-   *
-   * @throws InvalidConfigException naming the field path
-   */
-  public SecretStoreResource store(JsonNode object) {
-    StoreKind kind = object.path("kind").asText().equals("ClusterSecretStore") ? StoreKind.CLUSTER_SECRET_STORE
-        : StoreKind.SECRET_STORE;
-    ObjectMeta metadata = metadata(object, kind == StoreKind.SECRET_STORE);
-    ConfigNode spec = child(object, "spec");
-    spec.requireOnly(Set.of("controller", "provider", "retrySettings", "refreshInterval", "conditions"));
-    if (spec.has("conditions") && kind == StoreKind.SECRET_STORE) {
-      throw spec.invalid("conditions", "only a ClusterSecretStore has conditions");
-    }
-    ConfigNode provider = spec.child("provider");
-    if (provider.fieldNames().size() != 1) {
-      throw new InvalidConfigException(provider.path(),
-          provider.fieldNames().isEmpty() ? "required: one provider, e.g. vault" : "set exactly one provider, found "
-              + String.join(", ", provider.fieldNames()));
-    }
-    String providerName = provider.fieldNames().iterator().next();
-    ConfigNode settings = provider.child(providerName);
-    Optional<RetrySettings> retry = Optional.empty();
-    if (spec.has("retrySettings")) {
-      ConfigNode r = spec.child("retrySettings").requireOnly(Set.of("maxRetries", "retryInterval"));
-      retry = Optional.of(new RetrySettings(r.integer("maxRetries"), r.duration("retryInterval")));
-    }
-    ImmutableList.Builder<ClusterStoreCondition> conditions = ImmutableList.builder();
-    for (ConfigNode c : spec.objectList("conditions")) {
-      c.requireOnly(Set.of("namespaceSelector", "namespaces", "namespaceRegexes"));
-      ConfigNode selector = c.child("namespaceSelector").requireOnly(Set.of("matchLabels", "matchExpressions"));
-      if (selector.has("matchExpressions")) {
-        throw selector.invalid("matchExpressions", "not supported; use matchLabels, namespaces or namespaceRegexes");
-      }
-      conditions.add(new ClusterStoreCondition(selector.stringMap("matchLabels"), c.stringList("namespaces"),
-          c.stringList("namespaceRegexes")));
-    }
-    return new SecretStoreResource(kind, metadata, spec.string("controller").orElse(""),
-        new ProviderConfig(providerName, settings), retry, spec.duration("refreshInterval").orElse(Duration.ZERO),
-        conditions.build());
-  }
-
-  // ---- shared --------------------------------------------------------------------------------
-
-  private ObjectMeta metadata(JsonNode object, boolean namespaced) {
-    JsonNode meta = object.path("metadata");
-    if (!meta.isObject()) {
-      throw new InvalidConfigException("metadata", "required");
-    }
-    ConfigNode m = ConfigNode.of("metadata", meta);
-    String name = m.requiredString("name");
-    if (!name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || name.length() > 253) {
-      throw m.invalid("name", "\"" + name + "\" is not a valid name: use lower case letters, digits, '-' and '.'");
-    }
-    String namespace = namespaced ? m.string("namespace").filter(s -> !s.isEmpty()).orElse(defaultNamespace) : "";
-    long generation = meta.path("generation").asLong(0);
-    return new ObjectMeta(name, namespace, m.stringMap("labels"), m.stringMap("annotations"),
-        m.string("uid").orElse(""), generation, m.string("resourceVersion").orElse(""));
-  }
-
-  private static ConfigNode child(JsonNode object, String field) {
-    JsonNode node = object.path(field);
-    if (!node.isObject()) {
-      throw new InvalidConfigException(field, node.isMissingNode() || node.isNull() ? "required" : "must be an object");
-    }
-    return ConfigNode.of(field, node);
-  }
-
-  private static void unsupported(ConfigNode node, String field) {
-    if (node.has(field)) {
-      throw node.invalid(field, "not supported by secrets-sync; remove it");
+    void warn(int document, String object, String field, String message) {
+      warnings.add(new ManifestWarning(source, document, object, field, message));
     }
   }
 
-  private static <E extends Enum<E> & WireEnum> E enumField(ConfigNode node, String field, Class<E> type, E fallback) {
-    Optional<String> value = node.string(field).filter(s -> !s.isEmpty());
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    return WireEnum.parse(type, value.get()).orElseThrow(() -> node.invalid(field,
-        "\"" + value.get() + "\" is not one of " + WireEnum.allowed(type)));
-  }
+  /** An object's identity ({@code ExternalSecret} by namespace and name, stores also by kind) and where it is. */
+  private record Defined(String identity, int document, String field, String object) {}
 
+  /** Everything loaded so far, file by file. Not thread-safe. */
   private static final class Collector {
     final List<ExternalSecret> externalSecrets = new ArrayList<>();
     final List<SecretStoreResource> stores = new ArrayList<>();
     final List<Manifests.Skipped> skipped = new ArrayList<>();
+    final List<ManifestWarning> warnings = new ArrayList<>();
     final List<ManifestException> errors = new ArrayList<>();
+    final Map<String, String> definedAt = new HashMap<>();
+
+    void accept(FileResult file) {
+      Map<String, String> seen = new HashMap<>();
+      for (Defined d : file.defined) {
+        String where = file.source.isEmpty() ? "document " + d.document() : file.source + " document " + d.document();
+        String first = definedAt.containsKey(d.identity()) ? definedAt.get(d.identity()) : seen.get(d.identity());
+        if (first != null) {
+          file.errors.add(ManifestException.field(file.source, d.document(), d.object(), new FieldProblem(d.field(),
+              "is defined twice; first in " + first, "keep one definition of each object")));
+        } else {
+          seen.put(d.identity(), where);
+        }
+      }
+      if (!file.errors.isEmpty()) {
+        errors.addAll(file.errors);
+        return;
+      }
+      definedAt.putAll(seen);
+      externalSecrets.addAll(file.externalSecrets);
+      stores.addAll(file.stores);
+      skipped.addAll(file.skipped);
+      warnings.addAll(file.warnings);
+    }
 
     Manifests build() {
       return new Manifests(ImmutableList.copyOf(externalSecrets), ImmutableList.copyOf(stores),
-          ImmutableList.copyOf(skipped), ImmutableList.copyOf(errors));
+          ImmutableList.copyOf(skipped), ImmutableList.copyOf(warnings), ImmutableList.copyOf(errors));
     }
   }
 }

@@ -2,9 +2,14 @@ package io.secretsync.core.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.secretsync.core.model.ConfigNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.secretsync.core.model.ConversionStrategy;
 import io.secretsync.core.model.CreationPolicy;
 import io.secretsync.core.model.DataFromSource;
@@ -12,105 +17,163 @@ import io.secretsync.core.model.DecodingStrategy;
 import io.secretsync.core.model.DeletionPolicy;
 import io.secretsync.core.model.ExternalSecret;
 import io.secretsync.core.model.ExternalSecretData;
+import io.secretsync.core.model.FindRef;
 import io.secretsync.core.model.MetadataPolicy;
 import io.secretsync.core.model.NullBytePolicy;
 import io.secretsync.core.model.RefreshPolicy;
+import io.secretsync.core.model.RemoteRef;
+import io.secretsync.core.model.RetrySettings;
 import io.secretsync.core.model.Rewrite;
 import io.secretsync.core.model.SecretStoreResource;
 import io.secretsync.core.model.StoreKind;
 import io.secretsync.core.model.StoreRef;
+import io.secretsync.core.model.TargetTemplate;
+import io.secretsync.core.model.TemplateAs;
+import io.secretsync.core.model.TemplateFrom;
 import io.secretsync.core.model.TemplateMergePolicy;
 import io.secretsync.core.model.TemplateScope;
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestLoaderTest {
+
   private final ManifestLoader loader = new ManifestLoader();
 
-  private static Path resource(String name) throws URISyntaxException {
-    return Path.of(ManifestLoaderTest.class.getResource("/walkthrough/" + name).toURI());
+  static final String ES = """
+      apiVersion: external-secrets.io/v1
+      kind: ExternalSecret
+      metadata: {name: %s, namespace: apps}
+      spec:
+        secretStoreRef: {name: vault}
+        data: [{secretKey: a, remoteRef: {key: k}}]
+      """;
+
+  static String es(String name) {
+    return ES.formatted(name);
+  }
+
+  private static List<String> names(Manifests m) {
+    return m.externalSecrets().stream().map(es -> es.metadata().qualifiedName()).collect(Collectors.toList());
   }
 
   @Test
-  void walkthroughClusterSecretStoreLoadsWithEveryField() throws Exception {
-    Manifests m = loader.load(List.of(resource("cluster-secret-store-example-api.yaml"))).throwIfErrors();
+  void mixedFolderLoadsTheGoodFilesSkipsOtherKindsAndReportsTheBadFile() throws Exception {
+    Path dir = Path.of(getClass().getResource("/manifests/mixed").toURI());
 
-    assertEquals(1, m.stores().size());
-    SecretStoreResource store = m.stores().get(0);
-    assertEquals(StoreKind.CLUSTER_SECRET_STORE, store.kind());
-    assertEquals("vault-example-api", store.metadata().name());
-    assertEquals("", store.metadata().namespace());
-    assertEquals("", store.controller());
-    assertEquals(Optional.empty(), store.retrySettings());
-    assertEquals(Duration.ZERO, store.refreshInterval());
-    assertEquals(List.of(), store.conditions());
-    assertEquals("vault", store.provider().name());
-    ConfigNode vault = store.provider().settings();
-    assertEquals("spec.provider.vault", vault.path());
-    assertEquals(Optional.of("https://vault.example.internal:8200"), vault.string("server"));
-    assertEquals(Optional.of("secret"), vault.string("path"));
-    assertEquals(Optional.of("v2"), vault.string("version"));
-    ConfigNode ca = vault.child("caProvider");
-    assertEquals(Optional.of("ConfigMap"), ca.string("type"));
-    assertEquals(Optional.of("vault-ca"), ca.string("name"));
-    assertEquals(Optional.of("external-secrets"), ca.string("namespace"));
-    assertEquals(Optional.of("ca.crt"), ca.string("key"));
-    ConfigNode k8s = vault.child("auth").child("kubernetes");
-    assertEquals("spec.provider.vault.auth.kubernetes", k8s.path());
-    assertEquals(Optional.of("kubernetes"), k8s.string("mountPath"));
-    assertEquals(Optional.of("external-secrets-example-api"), k8s.string("role"));
-    assertEquals(Optional.of("external-secrets"), k8s.child("serviceAccountRef").string("name"));
-    assertEquals(Optional.of("external-secrets"), k8s.child("serviceAccountRef").string("namespace"));
-    assertEquals(List.of("auth", "caProvider", "path", "server", "version"), List.copyOf(vault.fieldNames()));
+    Manifests m = loader.load(dir);
+
+    assertEquals(List.of("example-api/example-api-env-file", "example-worker/example-worker-config-file"), names(m));
+    assertEquals(List.of(StoreRef.clusterSecretStore("vault-example-api")),
+        m.stores().stream().map(SecretStoreResource::ref).collect(Collectors.toList()));
+    assertEquals(1, m.errors().size());
+    ManifestException error = m.errors().get(0);
+    assertEquals(dir.resolve("apps/broken.yaml") + ": document 2: ExternalSecret example-api/broken:"
+        + " spec.target.creationPolicy: \"owner\" is not one of Owner, Orphan, Merge, None, CreateOrMerge;"
+        + " use one of these values, spelled exactly", error.getMessage());
+    assertEquals(dir.resolve("apps/broken.yaml").toString(), error.source());
+    assertEquals(2, error.document());
+    assertEquals("ExternalSecret example-api/broken", error.object());
+    assertEquals("spec.target.creationPolicy", error.field());
+    assertEquals(List.of("use one of these values, spelled exactly"), error.hints());
+    assertEquals(List.of(), m.warnings());
+
+    assertEquals(List.of("00-namespaces.yaml 1 v1 Namespace /example-api", "00-namespaces.yaml 2 v1 Namespace /example-worker",
+        "00-namespaces.yaml 3 v1 ServiceAccount external-secrets/external-secrets",
+        "config/vault-ca.json 1 v1 ConfigMap external-secrets/vault-ca", "secret.yaml 1 v1 Secret example-api/hand-made"),
+        m.skipped().stream().map(s -> dir.relativize(Path.of(s.source())).toString().replace('\\', '/') + " "
+            + s.document() + " " + s.apiVersion() + " " + s.kind() + " " + s.namespace() + "/" + s.name())
+            .collect(Collectors.toList()));
+    Manifests.Skipped secret = m.skipped().get(4);
+    assertEquals("canary-value-7f3a", secret.object().path("stringData").path("password").asText());
+    assertFalse(secret.toString().contains("canary-value-7f3a"), secret.toString());
+    assertFalse(m.toString().contains("canary-value-7f3a"), m.toString());
+    ((ObjectNode) secret.object()).put("kind", "Changed");
+    assertEquals("Secret", secret.object().path("kind").asText(), "the raw object is a copy");
   }
 
   @Test
-  void walkthroughExternalSecretLoadsWithEveryFieldAndEsoDefaults() throws Exception {
-    Manifests m = loader.load(List.of(resource("external-secret-example-api.yaml"))).throwIfErrors();
+  void folderIsReadRecursivelyInSortedOrderTakingOnlyManifestExtensions(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("b/c"));
+    Files.writeString(dir.resolve("z.yaml"), es("z"));
+    Files.writeString(dir.resolve("b/c/y.yml"), es("y"));
+    Files.writeString(dir.resolve("b/x.json"), "{\"apiVersion\": \"external-secrets.io/v1\", \"kind\": \"ExternalSecret\","
+        + " \"metadata\": {\"name\": \"x\", \"namespace\": \"apps\"}, \"spec\": {\"secretStoreRef\": {\"name\": \"vault\"},"
+        + " \"data\": [{\"secretKey\": \"a\", \"remoteRef\": {\"key\": \"k\"}}]}}");
+    Files.writeString(dir.resolve("a.yaml"), es("a"));
+    Files.writeString(dir.resolve("notes.txt"), es("not-read"));
+    Files.writeString(dir.resolve("upper.YAML"), es("not-read-either"));
 
-    ExternalSecret es = m.externalSecrets().get(0);
-    assertEquals("example-api-env-file", es.metadata().name());
-    assertEquals("example-api", es.metadata().namespace());
-    assertEquals(Map.of(), es.metadata().labels());
-    assertEquals(Duration.ofMinutes(2), es.spec().refreshInterval());
-    assertEquals(RefreshPolicy.PERIODIC, es.spec().refreshPolicy());
-    assertEquals(Optional.of(StoreRef.clusterSecretStore("vault-example-api")), es.spec().secretStoreRef());
-    assertEquals("example-api-env-file", es.spec().target().name());
-    assertEquals(CreationPolicy.OWNER, es.spec().target().creationPolicy());
-    assertEquals(DeletionPolicy.RETAIN, es.spec().target().deletionPolicy());
-    assertFalse(es.spec().target().immutable());
-    assertEquals(Optional.empty(), es.spec().target().template());
-    assertEquals(List.of(), es.spec().dataFrom());
-    assertEquals(1, es.spec().data().size());
-    ExternalSecretData entry = es.spec().data().get(0);
-    assertEquals(".env", entry.secretKey());
-    assertEquals(Optional.empty(), entry.sourceStoreRef());
-    assertEquals("example-api/env-file", entry.remoteRef().key());
-    assertEquals("dotenv", entry.remoteRef().property());
-    assertEquals(Optional.empty(), entry.remoteRef().version());
-    assertEquals(DecodingStrategy.NONE, entry.remoteRef().decodingStrategy());
-    assertEquals(ConversionStrategy.DEFAULT, entry.remoteRef().conversionStrategy());
-    assertEquals(MetadataPolicy.NONE, entry.remoteRef().metadataPolicy());
-    assertEquals(NullBytePolicy.IGNORE, entry.remoteRef().nullBytePolicy());
-    assertEquals("example-api-env-file", es.targetName());
+    Manifests m = loader.load(dir);
+
+    assertEquals(List.of(), m.errors());
+    assertEquals(List.of("apps/a", "apps/y", "apps/x", "apps/z"), names(m), "b/c/y.yml sorts before b/x.json");
   }
 
   @Test
-  void v1beta1MultiDocumentWithEveryOptionalField() {
+  void aFileNamedExplicitlyIsReadWhateverItsExtension(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("notes.txt"), es("from-txt"));
+
+    assertEquals(List.of("apps/from-txt"), names(loader.load(dir.resolve("notes.txt")).throwIfErrors()));
+  }
+
+  @Test
+  void aMissingPathIsAnErrorAndTheOtherPathsStillLoad(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.yaml"), es("a"));
+
+    Manifests m = loader.load(List.of(dir.resolve("missing.yaml"), dir.resolve("a.yaml")));
+
+    assertEquals(List.of("apps/a"), names(m));
+    assertEquals(List.of(dir.resolve("missing.yaml") + ": no such file or folder; check the path"),
+        m.errors().stream().map(Throwable::getMessage).collect(Collectors.toList()));
+    assertEquals(0, m.errors().get(0).document());
+  }
+
+  @Test
+  void documentsAreNumberedAsUsersCountThemIncludingEmptyOnes() {
+    String text = "---\n# nothing here\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n"
+        + es("a") + "---\n" + es("b").replace("key: k", "key: ''");
+
+    Manifests m = loader.loadString(text, "many.yaml");
+
+    assertEquals(List.of("many.yaml: document 4: ExternalSecret apps/b: spec.data[0].remoteRef.key: required;"
+        + " set the secret's path in the store, e.g. key: example-api/env-file"),
+        m.errors().stream().map(Throwable::getMessage).collect(Collectors.toList()));
+    assertEquals(List.of(), m.externalSecrets(), "nothing else is taken from a file with a bad document");
+    assertEquals(List.of(), m.skipped());
+
+    Manifests good = loader.loadString(text.substring(0, text.lastIndexOf("---\n")), "many.yaml").throwIfErrors();
+    assertEquals(2, good.skipped().get(0).document());
+    assertEquals(List.of("apps/a"), names(good));
+  }
+
+  @Test
+  void everyBadDocumentOfAFileIsReported() {
+    Manifests m = loader.loadString(es("UPPER") + "---\n" + es("fine") + "---\n" + es("c").replace("vault", "Vault"),
+        "three.yaml");
+
+    assertEquals(List.of(
+        "three.yaml: document 1: ExternalSecret apps/UPPER: metadata.name: \"UPPER\" is not a valid name; use at most 253"
+            + " lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+        "three.yaml: document 3: ExternalSecret apps/c: spec.secretStoreRef.name: \"Vault\" is not a valid store name;"
+            + " use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"),
+        m.errors().stream().map(Throwable::getMessage).collect(Collectors.toList()));
+    assertEquals(List.of(), m.externalSecrets());
+  }
+
+  @Test
+  void v1beta1IsReadAsV1WithEveryOptionalField() {
     String yaml = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: apps
-        ---
         apiVersion: external-secrets.io/v1beta1
         kind: ExternalSecret
         metadata:
@@ -122,11 +185,13 @@ class ManifestLoaderTest {
           refreshPolicy: OnChange
           secretStoreRef: {name: store}
           target:
+            name: full-secret
             creationPolicy: Merge
             deletionPolicy: Merge
             immutable: true
             template:
               type: kubernetes.io/dockerconfigjson
+              engineVersion: v2
               mergePolicy: Merge
               metadata:
                 labels: {l: "{{ .a }}"}
@@ -134,178 +199,431 @@ class ManifestLoaderTest {
               data:
                 .dockerconfigjson: '{{ .cfg }}'
               templateFrom:
-                - configMap: {name: tpl, items: [{key: k, templateAs: KeysAndValues}]}
+                - configMap: {name: tpl, items: [{key: k, templateAs: KeysAndValues}, {key: v}]}
+                - secret: {name: tpl-secret, items: [{key: s}]}
+                  target: Labels
                 - literal: "a: b"
-                  target: Annotations
+                  target: annotations
+                  valuesDecodingStrategy: None
           data:
             - secretKey: a
-              remoteRef: {key: k, property: p, version: "3", decodingStrategy: Base64URL, metadataPolicy: Fetch, nullBytePolicy: Fail}
+              remoteRef: {key: k, property: p, version: "3", decodingStrategy: Base64URL, conversionStrategy: Unicode,
+                          metadataPolicy: Fetch, nullBytePolicy: Fail}
               sourceRef: {storeRef: {name: other, kind: ClusterSecretStore}}
+            - secretKey: b
+              remoteRef: {key: k2}
           dataFrom:
-            - extract: {key: e, conversionStrategy: Unicode}
+            - extract: {key: e, property: nested, version: "7", decodingStrategy: Auto, conversionStrategy: Unicode,
+                        metadataPolicy: Fetch, nullBytePolicy: Fail}
               rewrite:
                 - regexp: {source: "^(.*)$", target: "x_$1"}
                 - transform: {template: "{{ .value | upper }}"}
+              sourceRef: {storeRef: {name: third}}
             - find:
                 path: dev
                 name: {regexp: "^db"}
-                tags: {env: dev}
-                decodingStrategy: Auto
+                tags: {env: dev, team: a}
+                conversionStrategy: Unicode
+                decodingStrategy: Base64
+                nullBytePolicy: Fail
+            - find: {}
         """;
 
-    Manifests m = loader.loadString(yaml, "inline.yaml").throwIfErrors();
+    ExternalSecret es = loader.loadString(yaml, "full.yaml").throwIfErrors().externalSecrets().get(0);
 
-    assertEquals(1, m.skipped().size());
-    assertEquals("Namespace", m.skipped().get(0).kind());
-    ExternalSecret es = m.externalSecrets().get(0);
     assertEquals("default", es.metadata().namespace());
     assertEquals(Map.of("team", "a"), es.metadata().labels());
+    assertEquals(Map.of("note", "b"), es.metadata().annotations());
     assertEquals(Duration.ofMinutes(90), es.spec().refreshInterval());
     assertEquals(RefreshPolicy.ON_CHANGE, es.spec().refreshPolicy());
-    assertEquals(StoreKind.SECRET_STORE, es.spec().secretStoreRef().orElseThrow().kind());
-    assertEquals("full", es.targetName());
+    assertEquals(Optional.of(StoreRef.secretStore("store")), es.spec().secretStoreRef());
+    assertEquals("full-secret", es.targetName());
     assertEquals(CreationPolicy.MERGE, es.spec().target().creationPolicy());
     assertEquals(DeletionPolicy.MERGE, es.spec().target().deletionPolicy());
     assertTrue(es.spec().target().immutable());
-    var template = es.spec().target().template().orElseThrow();
+
+    TargetTemplate template = es.spec().target().template().orElseThrow();
     assertEquals("kubernetes.io/dockerconfigjson", template.type());
     assertEquals("v2", template.engineVersion());
     assertEquals(TemplateMergePolicy.MERGE, template.mergePolicy());
     assertEquals(Map.of("l", "{{ .a }}"), template.labels());
+    assertEquals(Map.of("x", "y"), template.annotations());
     assertEquals(Map.of(".dockerconfigjson", "{{ .cfg }}"), template.data());
-    assertEquals("tpl", template.templateFrom().get(0).configMap().orElseThrow().name());
-    assertEquals(TemplateScope.ANNOTATIONS, template.templateFrom().get(1).target());
-    var a = es.spec().data().get(0);
-    assertEquals(Optional.of("3"), a.remoteRef().version());
-    assertEquals(DecodingStrategy.BASE64URL, a.remoteRef().decodingStrategy());
-    assertEquals(MetadataPolicy.FETCH, a.remoteRef().metadataPolicy());
-    assertEquals(NullBytePolicy.FAIL, a.remoteRef().nullBytePolicy());
-    assertEquals(Optional.of(StoreRef.clusterSecretStore("other")), a.sourceStoreRef());
+    assertEquals(List.of(
+        new TemplateFrom(Optional.of(new TemplateFrom.Source("tpl", ImmutableList.of(
+            new TemplateFrom.Item("k", TemplateAs.KEYS_AND_VALUES), new TemplateFrom.Item("v", TemplateAs.VALUES)))),
+            Optional.empty(), Optional.empty(), TemplateScope.DATA),
+        new TemplateFrom(Optional.empty(), Optional.of(new TemplateFrom.Source("tpl-secret",
+            ImmutableList.of(new TemplateFrom.Item("s", TemplateAs.VALUES)))),
+            Optional.empty(), TemplateScope.LABELS),
+        new TemplateFrom(Optional.empty(), Optional.empty(), Optional.of("a: b"), TemplateScope.ANNOTATIONS)),
+        template.templateFrom());
+
+    assertEquals(List.of(
+        new ExternalSecretData("a", new RemoteRef("k", "p", Optional.of("3"), DecodingStrategy.BASE64URL,
+            ConversionStrategy.UNICODE, MetadataPolicy.FETCH, NullBytePolicy.FAIL),
+            Optional.of(StoreRef.clusterSecretStore("other"))),
+        ExternalSecretData.of("b", RemoteRef.of("k2"))), es.spec().data());
+
     DataFromSource extract = es.spec().dataFrom().get(0);
-    assertEquals(ConversionStrategy.UNICODE, extract.extract().orElseThrow().conversionStrategy());
-    assertEquals(new Rewrite.Regexp("^(.*)$", "x_$1"), extract.rewrite().get(0));
-    assertEquals(new Rewrite.Transform("{{ .value | upper }}"), extract.rewrite().get(1));
-    var find = es.spec().dataFrom().get(1).find().orElseThrow();
-    assertEquals(Optional.of("dev"), find.path());
-    assertEquals(Optional.of("^db"), find.nameRegexp());
-    assertEquals(Map.of("env", "dev"), find.tags());
-    assertEquals(DecodingStrategy.AUTO, find.decodingStrategy());
-  }
-
-  private static String error(Manifests m) {
-    assertEquals(1, m.errors().size(), m.errors().toString());
-    assertEquals(List.of(), m.externalSecrets());
-    assertEquals(List.of(), m.stores());
-    return m.errors().get(0).getMessage();
-  }
-
-  private static final String HEAD = """
-      apiVersion: external-secrets.io/v1
-      kind: ExternalSecret
-      metadata: {name: es, namespace: apps}
-      """;
-
-  @Test
-  void missingRemoteKeyNamesFileDocumentAndField() {
-    String msg = error(loader.loadString(HEAD + "spec:\n  secretStoreRef: {name: s}\n  data:\n"
-        + "    - secretKey: a\n      remoteRef: {property: p}\n", "es.yaml"));
-    assertEquals("es.yaml: document 1: ExternalSecret \"es\": spec.data[0].remoteRef.key: required", msg);
+    assertEquals(Optional.of(new RemoteRef("e", "nested", Optional.of("7"), DecodingStrategy.AUTO,
+        ConversionStrategy.UNICODE, MetadataPolicy.FETCH, NullBytePolicy.FAIL)), extract.extract());
+    assertEquals(List.of(new Rewrite.Regexp("^(.*)$", "x_$1"), new Rewrite.Transform("{{ .value | upper }}")),
+        extract.rewrite());
+    assertEquals(Optional.of(StoreRef.secretStore("third")), extract.sourceStoreRef());
+    assertEquals(Optional.of(new FindRef(Optional.of("dev"), Optional.of("^db"),
+        ImmutableMap.of("env", "dev", "team", "a"), ConversionStrategy.UNICODE,
+        DecodingStrategy.BASE64, NullBytePolicy.FAIL)), es.spec().dataFrom().get(1).find());
+    assertEquals(List.of(), es.spec().dataFrom().get(1).rewrite());
+    assertEquals(Optional.empty(), es.spec().dataFrom().get(1).sourceStoreRef());
+    assertEquals(Optional.of(new FindRef(Optional.empty(), Optional.empty(), ImmutableMap.of(),
+        ConversionStrategy.DEFAULT, DecodingStrategy.NONE, NullBytePolicy.IGNORE)), es.spec().dataFrom().get(2).find());
   }
 
   @Test
-  void wrongEnumSpellingListsTheAllowedValues() {
-    String msg = error(loader.loadString(HEAD + "spec:\n  secretStoreRef: {name: s}\n  target: {creationPolicy: owner}\n"
-        + "  data: [{secretKey: a, remoteRef: {key: k}}]\n", "es.yaml"));
-    assertTrue(msg.endsWith("spec.target.creationPolicy: \"owner\" is not one of Owner, Orphan, Merge, None, CreateOrMerge"),
-        msg);
+  void unsetFieldsTakeEsoDefaults() {
+    String yaml = """
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: minimal}
+        spec:
+          secretStoreRef: {name: vault}
+          target: {template: {}}
+          dataFrom: [{extract: {key: app}}]
+        """;
+
+    ExternalSecret es = loader.loadString(yaml, "min.yaml").throwIfErrors().externalSecrets().get(0);
+
+    assertEquals("default", es.metadata().namespace());
+    assertEquals(StoreKind.SECRET_STORE, es.spec().secretStoreRef().orElseThrow().kind());
+    assertEquals(Duration.ofHours(1), es.spec().refreshInterval());
+    assertEquals(RefreshPolicy.PERIODIC, es.spec().refreshPolicy());
+    assertEquals("", es.spec().target().name());
+    assertEquals("minimal", es.targetName());
+    assertEquals(CreationPolicy.OWNER, es.spec().target().creationPolicy());
+    assertEquals(DeletionPolicy.RETAIN, es.spec().target().deletionPolicy());
+    assertFalse(es.spec().target().immutable());
+    TargetTemplate template = es.spec().target().template().orElseThrow();
+    assertEquals(new TargetTemplate("", "v2", TemplateMergePolicy.REPLACE, ImmutableMap.of(),
+        ImmutableMap.of(), ImmutableMap.of(),
+        ImmutableList.of()), template);
+    assertEquals(Optional.of(RemoteRef.of("app")), es.spec().dataFrom().get(0).extract());
+    assertEquals(Duration.ZERO, loader.loadString("apiVersion: external-secrets.io/v1\nkind: ExternalSecret\n"
+        + "metadata: {name: once}\nspec:\n  refreshInterval: \"0\"\n  secretStoreRef: {name: v}\n"
+        + "  data: [{secretKey: a, remoteRef: {key: k}}]\n", "once.yaml").throwIfErrors().externalSecrets().get(0)
+        .spec().refreshInterval());
   }
 
   @Test
-  void unknownFieldIsNamed() {
-    String msg = error(loader.loadString(HEAD + "spec:\n  secretStoreRef: {name: s}\n  refreshIntervall: 1h\n"
-        + "  data: [{secretKey: a, remoteRef: {key: k}}]\n", "es.yaml"));
-    assertTrue(msg.contains("spec.refreshIntervall: unknown field"), msg);
+  void storesReadEveryField() {
+    String yaml = """
+        apiVersion: external-secrets.io/v1
+        kind: ClusterSecretStore
+        metadata: {name: shared, labels: {tier: a}}
+        spec:
+          controller: dev
+          refreshInterval: 300
+          retrySettings: {maxRetries: 3, retryInterval: 10s}
+          provider:
+            vault: {server: "https://vault:8200", anything: [1, 2], nested: {free: form}}
+          conditions:
+            - namespaces: [team-a, team-b]
+              namespaceRegexes: ['^team-']
+              namespaceSelector: {matchLabels: {env: prod}}
+            - namespaceSelector: {matchLabels: {env: dev}, matchExpressions: []}
+        ---
+        apiVersion: external-secrets.io/v1beta1
+        kind: SecretStore
+        metadata: {name: local, namespace: apps}
+        spec:
+          refreshInterval: 1h
+          retrySettings: {}
+          provider: {vault: {server: "https://vault:8200"}}
+        """;
+
+    Manifests m = loader.loadString(yaml, "stores.yaml").throwIfErrors();
+
+    SecretStoreResource cluster = m.stores().get(0);
+    assertEquals(StoreKind.CLUSTER_SECRET_STORE, cluster.kind());
+    assertEquals("", cluster.metadata().namespace());
+    assertEquals(Map.of("tier", "a"), cluster.metadata().labels());
+    assertEquals("dev", cluster.controller());
+    assertEquals(Duration.ofMinutes(5), cluster.refreshInterval());
+    assertEquals(Optional.of(new RetrySettings(Optional.of(3), Optional.of(Duration.ofSeconds(10)))),
+        cluster.retrySettings());
+    assertEquals("vault", cluster.provider().name());
+    assertEquals(List.of("anything", "nested", "server"), List.copyOf(cluster.provider().settings().fieldNames()));
+    assertEquals(2, cluster.conditions().size());
+    assertEquals(List.of("team-a", "team-b"), cluster.conditions().get(0).namespaces());
+    assertEquals(List.of("^team-"), cluster.conditions().get(0).namespaceRegexes());
+    assertEquals(Map.of("env", "prod"), cluster.conditions().get(0).namespaceSelectorMatchLabels());
+    assertEquals(Map.of("env", "dev"), cluster.conditions().get(1).namespaceSelectorMatchLabels());
+
+    SecretStoreResource local = m.stores().get(1);
+    assertEquals(StoreRef.secretStore("local"), local.ref());
+    assertEquals("apps", local.metadata().namespace());
+    assertEquals(Duration.ofHours(1), local.refreshInterval());
+    assertEquals(Optional.of(new RetrySettings(Optional.empty(), Optional.empty())), local.retrySettings());
+    assertEquals(List.of(), local.conditions());
   }
 
   @Test
-  void rejectedPolicyPairIsAnError() {
-    String msg = error(loader.loadString(HEAD + "spec:\n  secretStoreRef: {name: s}\n"
-        + "  target: {creationPolicy: Merge, deletionPolicy: Delete}\n  data: [{secretKey: a, remoteRef: {key: k}}]\n",
-        "es.yaml"));
-    assertTrue(msg.contains("spec.target.deletionPolicy: deletionPolicy=Delete must not be used"), msg);
+  void kubectlListOutputLoadsEachItem() {
+    String list = """
+        apiVersion: v1
+        kind: List
+        items:
+          - %s
+          - apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cm, namespace: apps}
+        """.formatted(es("listed").replace("\n", "\n    ").trim());
+
+    Manifests m = loader.loadString(list, "list.yaml").throwIfErrors();
+
+    assertEquals(List.of("apps/listed"), names(m));
+    assertEquals("ConfigMap", m.skipped().get(0).kind());
+    assertEquals(1, m.skipped().get(0).document());
+
+    Manifests bad = loader.loadString(list.replace("secretKey: a", "secretKey: 'a b'"), "list.yaml");
+    assertEquals("list.yaml: document 1: ExternalSecret apps/listed: items[0].spec.data[0].secretKey: \"a b\" is not a"
+        + " valid Secret key; use only letters, digits, '-', '_' and '.' (and not just \".\" or \"..\")",
+        bad.errors().get(0).getMessage());
   }
 
   @Test
-  void badDurationAndNoDataAreErrors() {
-    assertTrue(error(loader.loadString(HEAD + "spec:\n  secretStoreRef: {name: s}\n  refreshInterval: soon\n"
-        + "  data: [{secretKey: a, remoteRef: {key: k}}]\n", "es.yaml")).contains("spec.refreshInterval: invalid duration"));
-    assertTrue(error(loader.loadString(HEAD + "spec:\n  secretStoreRef: {name: s}\n", "es.yaml"))
-        .contains("either data or dataFrom should be specified"));
+  void apiObjectKeepsServerMetadataAndIgnoresStatusAndManagedFields() throws Exception {
+    JsonNode object = new ObjectMapper().readTree("""
+        {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",
+         "metadata": {"name": "example-api-env-file", "namespace": "example-api", "uid": "6f1c-42",
+           "generation": 4, "resourceVersion": "98765", "labels": {"app": "example-api"},
+           "annotations": {"force-sync": "1"}, "creationTimestamp": "2026-01-01T00:00:00Z",
+           "finalizers": ["externalsecrets.external-secrets.io/externalsecret-cleanup"],
+           "managedFields": [{"manager": "kubectl", "operation": "Apply", "fieldsV1": {"f:spec": {}}}]},
+         "spec": {"refreshInterval": "2m0s", "secretStoreRef": {"name": "vault-example-api", "kind": "ClusterSecretStore"},
+           "target": {"name": "example-api-env-file", "creationPolicy": "Owner", "deletionPolicy": "Retain"},
+           "data": [{"secretKey": ".env", "remoteRef": {"key": "example-api/env-file", "property": "dotenv",
+             "conversionStrategy": "Default", "decodingStrategy": "None", "metadataPolicy": "None"}}]},
+         "status": {"refreshTime": "2026-01-01T00:02:00Z", "syncedResourceVersion": "4-abc",
+           "conditions": [{"type": "Ready", "status": "True", "reason": "SecretSynced"}]}}
+        """);
+
+    ExternalSecret es = loader.externalSecret(object);
+
+    assertEquals("6f1c-42", es.metadata().uid());
+    assertEquals(4, es.metadata().generation());
+    assertEquals("98765", es.metadata().resourceVersion());
+    assertEquals(Map.of("app", "example-api"), es.metadata().labels());
+    assertEquals(Map.of("force-sync", "1"), es.metadata().annotations());
+    assertEquals(Duration.ofMinutes(2), es.spec().refreshInterval());
+    assertEquals(RemoteRef.of("example-api/env-file", "dotenv"), es.spec().data().get(0).remoteRef());
+
+    JsonNode store = new ObjectMapper().readTree("""
+        {"apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore",
+         "metadata": {"name": "vault-example-api", "uid": "u-1", "generation": 2, "resourceVersion": "77"},
+         "spec": {"provider": {"vault": {"server": "https://vault.example.internal:8200"}}},
+         "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Valid"}], "capabilities": "ReadWrite"}}
+        """);
+    SecretStoreResource parsed = loader.store(store);
+    assertEquals("u-1", parsed.metadata().uid());
+    assertEquals(2, parsed.metadata().generation());
+    assertEquals("77", parsed.metadata().resourceVersion());
   }
 
   @Test
-  void yamlSyntaxErrorGivesLineAndColumn() {
-    String msg = error(loader.loadString(HEAD + "spec:\n  data: [ {secretKey: a\n", "broken.yaml"));
-    assertTrue(msg.startsWith("broken.yaml: document 1: invalid YAML at line "), msg);
+  void anEmptyStoreReferenceAsGoClientsWriteItMeansNone() throws Exception {
+    JsonNode object = new ObjectMapper().readTree("""
+        {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret", "metadata": {"name": "es", "namespace": "apps"},
+         "spec": {"secretStoreRef": {}, "target": {},
+           "data": [{"secretKey": "a", "remoteRef": {"key": "k"}, "sourceRef": {"storeRef": {"name": "own"}}}]}}
+        """);
+
+    ExternalSecret es = loader.externalSecret(object);
+
+    assertEquals(Optional.empty(), es.spec().secretStoreRef());
+    assertEquals(Optional.of(StoreRef.secretStore("own")), es.spec().data().get(0).sourceStoreRef());
   }
 
   @Test
-  void secondBadDocumentDropsTheWholeFile() {
-    String good = HEAD + "spec:\n  secretStoreRef: {name: s}\n  data: [{secretKey: a, remoteRef: {key: k}}]\n";
-    String msg = error(loader.loadString(good + "---\n" + good.replace("name: es", "name: es2")
-        .replace("secretKey: a", "secretKey: 'bad key'"), "two.yaml"));
-    assertTrue(msg.startsWith("two.yaml: document 2: ExternalSecret \"es2\": spec.data[0].secretKey"), msg);
+  void invalidApiObjectThrowsAManifestExceptionNamingObjectAndField() throws Exception {
+    JsonNode object = new ObjectMapper().readTree("""
+        {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",
+         "metadata": {"name": "es", "namespace": "apps"},
+         "spec": {"secretStoreRef": {"name": "v"}, "target": {"creationPolicy": "Owner", "deletionPolicy": "Delete"},
+           "dataFrom": [{"find": {"name": {"regexp": "x"}}, "rewrite": [{"merge": {"into": "all"}}]}]}}
+        """);
+
+    ManifestException e = assertThrows(ManifestException.class, () -> loader.externalSecret(object));
+
+    assertEquals("ExternalSecret apps/es: spec.dataFrom[0].rewrite[0].merge: not supported; remove it: merge rewrites"
+        + " are not implemented; use regexp or transform", e.getMessage());
+    assertEquals("", e.source());
+    assertEquals(0, e.document());
+
+    ManifestException kind = assertThrows(ManifestException.class, () -> loader.store(object));
+    assertEquals("kind: expected a SecretStore or ClusterSecretStore of external-secrets.io/v1 or v1beta1, found"
+        + " external-secrets.io/v1 ExternalSecret; pass an object of that kind", kind.getMessage());
   }
 
   @Test
-  void folderWithABadFileLoadsTheGoodOnesAndReportsTheBadOne(@TempDir Path dir) throws IOException,
-      URISyntaxException {
-    Files.copy(resource("external-secret-example-api.yaml"), dir.resolve("a.yaml"));
-    Files.createDirectories(dir.resolve("nested"));
-    Files.copy(resource("cluster-secret-store-example-api.yaml"), dir.resolve("nested/b.yml"));
-    Files.writeString(dir.resolve("c.yaml"), HEAD + "spec: {}\n");
-    Files.writeString(dir.resolve("notes.txt"), "ignored");
+  void harmlessIgnoredFieldsAndUnsupportedKindsAreWarnings() {
+    String yaml = """
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: es, namespace: apps}
+        spec:
+          secretStoreRef: {name: vault}
+          target:
+            template:
+              metadata: {finalizers: [example.com/keep]}
+          data:
+            - secretKey: a
+              remoteRef: {key: k}
+              sourceRef: {generatorRef: {kind: Password, name: pw}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: local, namespace: apps}
+        spec:
+          provider: {vault: {server: "https://vault:8200"}}
+          conditions: [{namespaces: [other]}]
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ClusterSecretStore
+        metadata: {name: shared, namespace: apps}
+        spec:
+          provider: {vault: {server: "https://vault:8200"}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ClusterExternalSecret
+        metadata: {name: everywhere}
+        spec: {}
+        ---
+        apiVersion: generators.external-secrets.io/v1alpha1
+        kind: Password
+        metadata: {name: pw, namespace: apps}
+        ---
+        apiVersion: external-secret.io/v1
+        kind: ExternalSecret
+        metadata: {name: typo, namespace: apps}
+        ---
+        just a string
+        ---
+        replicaCount: 2
+        """;
 
-    Manifests m = loader.load(List.of(dir));
+    Manifests m = loader.loadString(yaml, "w.yaml").throwIfErrors();
 
-    assertEquals(1, m.externalSecrets().size());
-    assertEquals(1, m.stores().size());
-    assertEquals(1, m.errors().size());
-    assertTrue(m.errors().get(0).getMessage().startsWith(dir.resolve("c.yaml") + ": document 1:"),
-        m.errors().get(0).getMessage());
+    assertEquals(List.of(
+        "w.yaml: document 1: ExternalSecret apps/es: spec.target.template.metadata.finalizers: ignored: finalizers on the"
+            + " target Secret are not implemented",
+        "w.yaml: document 1: ExternalSecret apps/es: spec.data[0].sourceRef.generatorRef: ignored, as ESO ignores it:"
+            + " generators are not implemented for data[]; the entry reads from its store",
+        "w.yaml: document 2: SecretStore apps/local: spec.conditions: ignored: only a ClusterSecretStore uses conditions;"
+            + " a SecretStore serves its own namespace only",
+        "w.yaml: document 3: ClusterSecretStore shared: metadata.namespace: ignored: a ClusterSecretStore is"
+            + " cluster-scoped",
+        "w.yaml: document 4: ClusterExternalSecret everywhere: skipped: ClusterExternalSecret (external-secrets.io/v1) is"
+            + " not supported; nothing is synced for it",
+        "w.yaml: document 5: Password apps/pw: skipped: Password (generators.external-secrets.io/v1alpha1) is not"
+            + " supported; nothing is synced for it",
+        "w.yaml: document 6: ExternalSecret apps/typo: apiVersion: skipped: \"external-secret.io/v1\" is not an External"
+            + " Secrets API version; use external-secrets.io/v1",
+        "w.yaml: document 7: skipped: not a Kubernetes object (the document is a string)",
+        "w.yaml: document 8: skipped: not a Kubernetes object (apiVersion and kind are not both set)"),
+        m.warnings().stream().map(ManifestWarning::toString).collect(Collectors.toList()));
+    assertEquals(List.of("apps/es"), names(m));
+    assertEquals(Optional.empty(), m.externalSecrets().get(0).spec().data().get(0).sourceStoreRef());
+    assertEquals(List.of(), m.stores().get(0).conditions());
+    assertEquals("", m.stores().get(1).metadata().namespace());
+    assertEquals(List.of(4, 5, 6, 7, 8), m.skipped().stream().map(Manifests.Skipped::document)
+        .collect(Collectors.toList()));
+    assertEquals(2, m.skipped().get(4).object().path("replicaCount").asInt());
   }
 
   @Test
-  void storeWithTwoProvidersOrConditionsOnANamespacedStoreIsAnError() {
-    String two = "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: {name: s, namespace: a}\n"
-        + "spec:\n  provider: {vault: {}, aws: {}}\n";
-    assertTrue(error(loader.loadString(two, "s.yaml")).contains("spec.provider: set exactly one provider"));
-    String cond = "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: {name: s, namespace: a}\n"
-        + "spec:\n  provider: {vault: {server: x}}\n  conditions: [{namespaces: [a]}]\n";
-    assertTrue(error(loader.loadString(cond, "s.yaml")).contains("spec.conditions: only a ClusterSecretStore"));
-  }
+  void unknownFieldsAreAcceptedUnderMetadataAndTheProviderSettings() {
+    String yaml = """
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: s, namespace: apps, generateName: x-, somethingNew: true}
+        spec:
+          provider:
+            vault: {server: "https://vault:8200", futureSetting: {deep: [1]}}
+        """;
 
-  @Test
-  void clusterStoreConditionsRetryAndRefresh() {
-    String yaml = "apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: {name: s}\n"
-        + "spec:\n  provider: {vault: {server: x}}\n  refreshInterval: 300\n"
-        + "  retrySettings: {maxRetries: 3, retryInterval: 10s}\n"
-        + "  conditions:\n    - namespaces: [a]\n      namespaceRegexes: ['^team-']\n"
-        + "      namespaceSelector: {matchLabels: {env: prod}}\n";
     SecretStoreResource store = loader.loadString(yaml, "s.yaml").throwIfErrors().stores().get(0);
-    assertEquals(Duration.ofMinutes(5), store.refreshInterval());
-    assertEquals(Optional.of(3), store.retrySettings().orElseThrow().maxRetries());
-    assertEquals(Optional.of(Duration.ofSeconds(10)), store.retrySettings().orElseThrow().retryInterval());
-    assertEquals(List.of("a"), store.conditions().get(0).namespaces());
-    assertEquals(Map.of("env", "prod"), store.conditions().get(0).namespaceSelectorMatchLabels());
+
+    assertTrue(store.provider().settings().has("futureSetting"));
   }
 
   @Test
-  void errorsNeverQuoteSecretLookingValuesOutsideTheirField() {
-    String yaml = HEAD + "spec:\n  secretStoreRef: {name: s}\n  data: [{secretKey: a, remoteRef: {key: k}}]\n"
-        + "  target: {template: {engineVersion: v1, data: {x: canary-4711}}}\n";
-    String msg = error(loader.loadString(yaml, "t.yaml"));
-    assertTrue(msg.contains("spec.target.template.engineVersion"), msg);
-    assertFalse(msg.contains("canary-4711"));
+  void templateFromTargetIgnoresCaseAsEsosControllerDoes() {
+    String yaml = es("t").replace("  data:", "  target:\n    template:\n      templateFrom:\n"
+        + "        - {literal: x, target: LABELS}\n        - {literal: y, target: data}\n  data:");
+
+    TargetTemplate template = loader.loadString(yaml, "t.yaml").throwIfErrors().externalSecrets().get(0).spec().target()
+        .template().orElseThrow();
+
+    assertEquals(List.of(TemplateScope.LABELS, TemplateScope.DATA),
+        template.templateFrom().stream().map(TemplateFrom::target).collect(Collectors.toList()));
+  }
+
+  @Test
+  void anObjectDefinedTwiceIsAnErrorOfTheFileThatDefinesItAgain(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.yaml"), es("same"));
+    Files.writeString(dir.resolve("b.yaml"), es("other") + "---\n" + es("same"));
+    Files.writeString(dir.resolve("c.yaml"), es("third"));
+
+    Manifests m = loader.load(dir);
+
+    assertEquals(List.of("apps/same", "apps/third"), names(m));
+    assertEquals(List.of(dir.resolve("b.yaml") + ": document 2: ExternalSecret apps/same: metadata.name: is defined"
+        + " twice; first in " + dir.resolve("a.yaml") + " document 1; keep one definition of each object"),
+        m.errors().stream().map(Throwable::getMessage).collect(Collectors.toList()));
+
+    Manifests stores = loader.loadString("apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: {name: v,"
+        + " namespace: apps}\nspec: {provider: {vault: {}}}\n---\napiVersion: external-secrets.io/v1\n"
+        + "kind: ClusterSecretStore\nmetadata: {name: v}\nspec: {provider: {vault: {}}}\n", "s.yaml");
+    assertEquals(2, stores.throwIfErrors().stores().size(), "a SecretStore and a ClusterSecretStore may share a name");
+  }
+
+  @Test
+  void theDefaultNamespaceIsTheLoadersChoice() {
+    assertEquals(List.of("team-a/n"), names(new ManifestLoader("team-a").loadString(es("n").replace(", namespace: apps",
+        ""), "n.yaml").throwIfErrors()));
+    assertThrows(IllegalArgumentException.class, () -> new ManifestLoader("Not A Namespace"));
+  }
+
+  @Test
+  void byteOrderMarkAndJsonTextAreAccepted() {
+    String json = "\uFEFF{\"apiVersion\": \"external-secrets.io/v1\", \"kind\": \"ExternalSecret\", \"metadata\": {\"name\":"
+        + " \"j\", \"namespace\": \"apps\"}, \"spec\": {\"secretStoreRef\": {\"name\": \"v\"}, \"dataFrom\": [{\"find\":"
+        + " {\"path\": \"dev\"}}]}}";
+
+    assertEquals(List.of("apps/j"), names(loader.loadString(json, "j.json").throwIfErrors()));
+  }
+
+  @Test
+  void oneLoaderServesConcurrentLoads() throws Exception {
+    Path dir = Path.of(getClass().getResource("/manifests/mixed").toURI());
+    Manifests expected = loader.load(dir);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Manifests>> results = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        results.add(pool.submit(() -> loader.load(dir)));
+      }
+      for (Future<Manifests> result : results) {
+        Manifests m = result.get();
+        assertEquals(expected.externalSecrets(), m.externalSecrets());
+        assertEquals(expected.stores(), m.stores());
+        assertEquals(expected.skipped(), m.skipped());
+        assertEquals(expected.errors().stream().map(Throwable::getMessage).collect(Collectors.toList()),
+            m.errors().stream().map(Throwable::getMessage).collect(Collectors.toList()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

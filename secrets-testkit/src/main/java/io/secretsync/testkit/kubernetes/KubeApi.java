@@ -692,13 +692,19 @@ public final class KubeApi implements Handler {
       event.set("object", gone.status);
       return ServerResponse.bytes(200, "application/json", (event + "\n").getBytes(StandardCharsets.UTF_8));
     }
+    boolean bookmarks = isTrue(request.queryParameter("allowWatchBookmarks"));
     return ServerResponse.streaming(200, "application/json", sink -> {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      long nextBookmark = System.nanoTime();
       try {
         for (ObjectNode o : initial) {
           sink.writeChunk(event("ADDED", o));
         }
         while (sink.isOpen() && System.nanoTime() < deadline) {
+          if (bookmarks && System.nanoTime() >= nextBookmark) {
+            sink.writeChunk(event("BOOKMARK", bookmark(t.type(), store.revision())));
+            nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_SECONDS);
+          }
           ObjectStore.Event e = queue.poll(200, TimeUnit.MILLISECONDS);
           if (e != null && e.object() != null && filter.test(e.object())) {
             sink.writeChunk(event(e.type(), e.object()));
@@ -710,6 +716,16 @@ public final class KubeApi implements Handler {
         store.unwatch(t.type(), queue);
       }
     });
+  }
+
+  /** How often a watch that allows bookmarks gets one while idle. */
+  static final long BOOKMARK_SECONDS = 5;
+
+  /** A BOOKMARK event's object: only the kind and the resourceVersion the client may resume from. */
+  private static ObjectNode bookmark(ResourceType type, long revision) {
+    ObjectNode object = NODES.objectNode().put("kind", type.kind()).put("apiVersion", type.apiVersion());
+    object.putObject("metadata").put("resourceVersion", Long.toString(revision));
+    return object;
   }
 
   private static long parseRevision(String value) {

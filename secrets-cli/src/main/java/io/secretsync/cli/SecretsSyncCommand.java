@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SecretsSyncCommand.Version.class,
     description = "Syncs secrets from HashiCorp Vault into Kubernetes Secrets, reading External Secrets Operator manifests.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, SandboxCommand.class})
 public final class SecretsSyncCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

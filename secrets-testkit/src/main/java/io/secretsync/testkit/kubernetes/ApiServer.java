@@ -436,9 +436,34 @@ public final class ApiServer implements Handler {
     if (t.type() == BuiltInResources.TOKEN_REVIEWS) {
       return json(201, authentication.review(body));
     }
+    if (t.type() == BuiltInResources.SELF_SUBJECT_REVIEWS) {
+      return json(201, selfSubjectReview(user, t.type().apiVersion(t.version())));
+    }
     Cluster.Written w = cluster.create(t.type(), t.version(), t.namespace(), body,
         writeOptions(request));
     return withWarnings(json(201, Cluster.view(t.type(), t.version(), w.object())), w.warnings());
+  }
+
+  private static ObjectNode selfSubjectReview(Authentication.User user, String apiVersion) {
+    ObjectNode out = KubeJson.object();
+    out.put("kind", "SelfSubjectReview");
+    out.put("apiVersion", apiVersion);
+    out.putObject("metadata").putNull("creationTimestamp");
+    ObjectNode info = out.putObject("status").putObject("userInfo");
+    info.put("username", user.username());
+    if (!user.uid().isEmpty()) {
+      info.put("uid", user.uid());
+    }
+    ArrayNode groups = info.putArray("groups");
+    user.groups().forEach(groups::add);
+    if (!user.extra().isEmpty()) {
+      ObjectNode extra = info.putObject("extra");
+      user.extra().forEach((k, v) -> {
+        ArrayNode values = extra.putArray(k);
+        v.forEach(values::add);
+      });
+    }
+    return out;
   }
 
   private ServerResponse put(ServerRequest request, Target t) {

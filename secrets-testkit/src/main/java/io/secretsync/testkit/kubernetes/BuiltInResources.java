@@ -112,6 +112,11 @@ final class BuiltInResources {
       .clusterScoped().verbs("create")
       .build();
 
+  static final ResourceType SELF_SUBJECT_REVIEWS = ResourceType.builder(AUTHENTICATION, "v1",
+          "selfsubjectreviews", "SelfSubjectReview")
+      .versions(List.of("v1", "v1beta1", "v1alpha1")).clusterScoped().verbs("create")
+      .build();
+
   static final ResourceType CRDS = ResourceType.builder(APIEXTENSIONS, "v1",
           "customresourcedefinitions", "CustomResourceDefinition")
       .clusterScoped().shortNames("crd", "crds").categories(List.of("api-extensions"))
@@ -121,7 +126,7 @@ final class BuiltInResources {
 
   static final List<ResourceType> ALL = List.of(NAMESPACES, SECRETS, CONFIG_MAPS,
       SERVICE_ACCOUNTS, PODS, EVENTS, CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, ROLES, ROLE_BINDINGS,
-      LEASES, TOKEN_REVIEWS, CRDS);
+      LEASES, TOKEN_REVIEWS, SELF_SUBJECT_REVIEWS, CRDS);
 
   private BuiltInResources() {}
 

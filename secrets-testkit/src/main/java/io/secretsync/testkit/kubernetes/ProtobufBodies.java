@@ -15,7 +15,8 @@ import java.util.Map;
  * e.g. kubectl 1.33's {@code create namespace|serviceaccount|clusterrolebinding|token}) into the JSON
  * the rest of the fake works on: the {@code k8s\0} magic, the {@code runtime.Unknown} envelope, and the
  * generated.proto field numbers of the kinds a client creates here. Answers stay JSON, which such
- * clients accept too. Other kinds answer 415.
+ * clients accept too. Other kinds answer 415. Go's encoder writes empty strings and zero times of
+ * non-pointer fields; those are dropped, as the JSON encoding omits them.
  */
 final class ProtobufBodies {
   private static final byte[] MAGIC = {'k', '8', 's', 0};
@@ -65,6 +66,7 @@ final class ProtobufBodies {
     msg("BoundObjectReference", 1, s("kind"), 2, s("apiVersion"), 3, s("name"), 4, s("uid"));
     msg("TokenReview", 1, m("metadata", "ObjectMeta"), 2, m("spec", "TokenReviewSpec"));
     msg("TokenReviewSpec", 1, s("token"), 2, strings("audiences"));
+    msg("SelfSubjectReview", 1, m("metadata", "ObjectMeta"));
     msg("Lease", 1, m("metadata", "ObjectMeta"), 2, m("spec", "LeaseSpec"));
     msg("LeaseSpec", 1, s("holderIdentity"), 2, i("leaseDurationSeconds"),
         3, new Field("acquireTime", T.MICRO_TIME, false, null),
@@ -173,11 +175,21 @@ final class ProtobufBodies {
         continue;
       }
       switch (f.type()) {
-        case STRING -> add(out, f, KubeJson.NODES.textNode(r.string()));
+        case STRING -> {
+          String v = r.string();
+          if (f.repeated() || !v.isEmpty()) {
+            add(out, f, KubeJson.NODES.textNode(v));
+          }
+        }
         case BYTES -> add(out, f, KubeJson.NODES.textNode(Base64.getEncoder()
             .encodeToString(r.bytes())));
         case BOOL -> add(out, f, KubeJson.NODES.booleanNode(r.varint() != 0));
-        case INT -> add(out, f, KubeJson.NODES.numberNode(r.varint()));
+        case INT -> {
+          long v = r.varint();
+          if (v != 0 || !f.json().equals("generation")) {
+            add(out, f, KubeJson.NODES.numberNode(v));
+          }
+        }
         case TIME, MICRO_TIME -> {
           Reader t = new Reader(r.bytes());
           long seconds = 0;
@@ -191,6 +203,9 @@ final class ProtobufBodies {
             } else {
               t.skip(tt & 7);
             }
+          }
+          if (seconds == 0 && nanos == 0) {
+            break;
           }
           Instant at = Instant.ofEpochSecond(seconds, nanos);
           add(out, f, KubeJson.NODES.textNode(f.type() == T.TIME ? KubeJson.time(at)

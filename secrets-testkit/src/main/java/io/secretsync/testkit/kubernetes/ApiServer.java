@@ -240,7 +240,7 @@ public final class ApiServer implements Handler {
     doc.put("jwks_uri", serverUrl + "/openid/v1/jwks");
     doc.putArray("response_types_supported").add("id_token");
     doc.putArray("subject_types_supported").add("public");
-    doc.putArray("id_token_signing_alg_values_supported").add("RS256");
+    doc.putArray("id_token_signing_alg_values_supported").add("ES256");
     return doc;
   }
 

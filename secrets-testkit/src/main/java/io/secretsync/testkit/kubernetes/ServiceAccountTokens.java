@@ -11,7 +11,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Signs and verifies service account JWTs as the API server's token signer does: RS256 with a key
- * generated at start, {@code kid} = base64url(SHA-256 of the public key), projected claims
+ * Signs and verifies service account JWTs as the API server's token signer does: ES256 (the API
+ * server accepts RSA and ECDSA signing keys; EC keys are quick to generate) with a key generated at
+ * start, {@code kid} = base64url(SHA-256 of the public key), projected claims
  * ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code iat}, {@code nbf}, {@code jti},
  * {@code kubernetes.io}) for TokenRequest tokens and the legacy claims for service-account-token
  * Secrets. Verification checks signature, issuer and time (one minute of leeway, as go-jose);
@@ -40,8 +42,8 @@ final class ServiceAccountTokens {
   ServiceAccountTokens(String issuer) {
     this.issuer = issuer;
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"));
       this.keyPair = g.generateKeyPair();
       this.keyId = B64.encodeToString(MessageDigest.getInstance("SHA-256")
           .digest(keyPair.getPublic().getEncoded()));
@@ -133,15 +135,15 @@ final class ServiceAccountTokens {
 
   private String sign(ObjectNode claims) {
     ObjectNode header = KubeJson.object();
-    header.put("alg", "RS256");
+    header.put("alg", "ES256");
     header.put("kid", keyId);
     String input = B64.encodeToString(KubeJson.write(header).getBytes(StandardCharsets.UTF_8))
         + "." + B64.encodeToString(KubeJson.write(claims).getBytes(StandardCharsets.UTF_8));
     try {
-      Signature s = Signature.getInstance("SHA256withRSA");
+      Signature s = Signature.getInstance("SHA256withECDSA");
       s.initSign(keyPair.getPrivate());
       s.update(input.getBytes(StandardCharsets.US_ASCII));
-      return input + "." + B64.encodeToString(s.sign());
+      return input + "." + B64.encodeToString(derToJose(s.sign()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign a service account token", e);
     }
@@ -172,13 +174,17 @@ final class ServiceAccountTokens {
       Base64.Decoder d = Base64.getUrlDecoder();
       header = KubeJson.MAPPER.readTree(d.decode(parts[0]));
       claims = KubeJson.MAPPER.readTree(d.decode(parts[1]));
-      if (!"RS256".equals(header.path("alg").asText())) {
-        throw new Rejected("go-jose/go-jose: unexpected signature algorithm");
+      if (!"ES256".equals(header.path("alg").asText())) {
+        throw new Rejected("go-jose/go-jose: error in cryptographic primitive");
       }
-      Signature s = Signature.getInstance("SHA256withRSA");
+      byte[] signature = d.decode(parts[2]);
+      if (signature.length != 64) {
+        throw new Rejected("go-jose/go-jose: error in cryptographic primitive");
+      }
+      Signature s = Signature.getInstance("SHA256withECDSA");
       s.initVerify(keyPair.getPublic());
       s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-      if (!s.verify(d.decode(parts[2]))) {
+      if (!s.verify(joseToDer(signature))) {
         throw new Rejected("go-jose/go-jose: error in cryptographic primitive");
       }
     } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
@@ -218,26 +224,62 @@ final class ServiceAccountTokens {
 
   /** The JWKS document served at {@code /openid/v1/jwks}. */
   ObjectNode jwks() {
-    RSAPublicKey pub = (RSAPublicKey) keyPair.getPublic();
+    ECPublicKey pub = (ECPublicKey) keyPair.getPublic();
     ObjectNode doc = KubeJson.object();
     ObjectNode k = doc.putArray("keys").addObject();
     k.put("use", "sig");
-    k.put("kty", "RSA");
+    k.put("kty", "EC");
     k.put("kid", keyId);
-    k.put("alg", "RS256");
-    k.put("n", B64.encodeToString(unsigned(pub.getModulus())));
-    k.put("e", B64.encodeToString(unsigned(pub.getPublicExponent())));
+    k.put("crv", "P-256");
+    k.put("alg", "ES256");
+    k.put("x", B64.encodeToString(fixed(pub.getW().getAffineX(), 32)));
+    k.put("y", B64.encodeToString(fixed(pub.getW().getAffineY(), 32)));
     return doc;
   }
 
-  private static byte[] unsigned(BigInteger i) {
+  /** An unsigned big-endian integer in exactly {@code length} bytes. */
+  private static byte[] fixed(BigInteger i, int length) {
     byte[] b = i.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      byte[] out = new byte[b.length - 1];
-      System.arraycopy(b, 1, out, 0, out.length);
-      return out;
+    byte[] out = new byte[length];
+    int copy = Math.min(b.length, length);
+    System.arraycopy(b, b.length - copy, out, length - copy, copy);
+    return out;
+  }
+
+  /** A DER ECDSA signature (SEQUENCE of two INTEGERs) as JOSE's 64-byte R||S. */
+  static byte[] derToJose(byte[] der) {
+    int offset = der[1] == (byte) 0x81 ? 3 : 2;
+    int rLength = der[offset + 1];
+    BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(der, offset + 2,
+        offset + 2 + rLength));
+    int sOffset = offset + 2 + rLength;
+    int sLength = der[sOffset + 1];
+    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(der, sOffset + 2,
+        sOffset + 2 + sLength));
+    byte[] out = new byte[64];
+    System.arraycopy(fixed(r, 32), 0, out, 0, 32);
+    System.arraycopy(fixed(s, 32), 0, out, 32, 32);
+    return out;
+  }
+
+  /** JOSE's R||S as a DER ECDSA signature. */
+  static byte[] joseToDer(byte[] jose) {
+    byte[] r = new BigInteger(1, java.util.Arrays.copyOfRange(jose, 0, 32)).toByteArray();
+    byte[] s = new BigInteger(1, java.util.Arrays.copyOfRange(jose, 32, 64)).toByteArray();
+    int length = 2 + r.length + 2 + s.length;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(0x30);
+    if (length > 127) {
+      out.write(0x81);
     }
-    return b;
+    out.write(length);
+    out.write(0x02);
+    out.write(r.length);
+    out.write(r, 0, r.length);
+    out.write(0x02);
+    out.write(s.length);
+    out.write(s, 0, s.length);
+    return out.toByteArray();
   }
 
   /** The audiences of {@code requested} that {@code tokenAudiences} contains, in request order. */

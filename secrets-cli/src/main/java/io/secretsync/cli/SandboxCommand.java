@@ -103,7 +103,7 @@ final class SandboxCommand implements Callable<Integer> {
     sandbox.writeFiles(d);
     StringBuilder ready = new StringBuilder("ready");
     sandbox.vault().ifPresent(v -> ready.append(" vault=").append(v.address()));
-    sandbox.kubernetes().ifPresent(k -> ready.append(" kubernetes=").append(k.url()));
+    sandbox.kubernetes().ifPresent(k -> ready.append(" kubernetes=").append(k.baseUrl()));
     ready.append(" env=").append(env);
     out.println(ready);
     out.flush();

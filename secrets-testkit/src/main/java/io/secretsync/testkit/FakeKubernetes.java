@@ -9,6 +9,7 @@ import io.secretsync.testkit.kubernetes.ApiServer;
 import io.secretsync.testkit.server.AuditLog;
 import io.secretsync.testkit.server.FaultInjector;
 import io.secretsync.testkit.server.ServerRequest;
+import io.secretsync.testkit.server.ServerResponse;
 import io.secretsync.testkit.server.TestHttpServer;
 import io.secretsync.testkit.server.TestkitEndpoints;
 import java.io.IOException;
@@ -47,12 +48,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code Status} objects with the API server's reasons, codes and messages.
  *
  * <pre>{@code
- * try (FakeKubernetes kube = FakeKubernetes.builder().esoCrds().start()) {
+ * try (FakeKubernetes kube = FakeKubernetes.builder().withEsoCrds().start()) {
  *   kube.createNamespace("apps");
  *   kube.apply("apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: apps}\n"
  *       + "stringData: {password: s3cret}\n");
  *   Path kubeconfig = kube.writeKubeconfig(dir.resolve("kubeconfig"), "fake");
- *   // clients: kube.url(), kube.adminToken(), trust kube.caCertificatePem()
+ *   // clients: kube.baseUrl(), kube.adminToken(), trust kube.caCertificatePem()
  * }
  * }</pre>
  *
@@ -150,7 +151,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
   }
 
   /** {@code https://127.0.0.1:<port>}: the API server URL (kubeconfig {@code server}). */
-  public String url() {
+  public String baseUrl() {
     return server.baseUrl();
   }
 
@@ -204,7 +205,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
         + "clusters:\n"
         + "- name: " + contextName + "\n"
         + "  cluster:\n"
-        + "    server: " + url() + "\n"
+        + "    server: " + baseUrl() + "\n"
         + "    certificate-authority-data: " + ca + "\n"
         + "users:\n"
         + "- name: " + contextName + "-admin\n"
@@ -302,6 +303,56 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     return local.delete(apiVersion, kind, namespace, name);
   }
 
+  /**
+   * The object at an API path (e.g. {@code /api/v1/namespaces/apps/secrets/db}) as the API returns
+   * it to the admin; empty when the answer is not 200.
+   */
+  public Optional<ObjectNode> get(String apiPath) {
+    ServerResponse r = call("GET", apiPath, "", true);
+    if (r.status() != 200) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode node = JSON.readTree(r.body());
+      return node instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends one request in-process as the admin (not audited, no faults) and returns the answer.
+   * {@code jsonBody} may be empty; PATCH bodies are sent as merge patches.
+   *
+   * @throws IllegalStateException with the Status message when a write answers 400 or more, except
+   *     409 when {@code tolerateConflict}
+   */
+  public ServerResponse call(String method, String apiPath, String jsonBody,
+      boolean tolerateConflict) {
+    Objects.requireNonNull(jsonBody, "jsonBody");
+    ServerRequest.Builder request = ServerRequest.builder(method, apiPath)
+        .header("Authorization", "Bearer " + adminToken)
+        .header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json"
+            : "application/json")
+        .header("User-Agent", MANAGER);
+    if (!jsonBody.isEmpty()) {
+      request.body(jsonBody);
+    }
+    ServerResponse response = api.handle(request.build());
+    if (response.status() >= 400 && !method.equals("GET")
+        && !(tolerateConflict && response.status() == 409)) {
+      String message;
+      try {
+        message = JSON.readTree(response.body()).path("message").asText("");
+      } catch (IOException e) {
+        message = "";
+      }
+      throw new IllegalStateException(method + " " + apiPath + " answered " + response.status()
+          + (message.isEmpty() ? "" : ": " + message));
+    }
+    return response;
+  }
+
   /** The decoded {@code data} of a Secret, if it exists. */
   public Optional<Map<String, byte[]>> secretData(String namespace, String name) {
     return get("v1", "Secret", namespace, name).map(s -> {
@@ -312,18 +363,27 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     });
   }
 
-  /** Creates a namespace (as {@code kubectl create namespace}). */
+  /** Creates a namespace (as {@code kubectl create namespace}) unless it exists. */
   public FakeKubernetes createNamespace(String name) {
-    ObjectNode ns = JSON.createObjectNode();
-    ns.put("apiVersion", "v1");
-    ns.put("kind", "Namespace");
-    ns.putObject("metadata").put("name", name);
-    create(ns);
+    if (get("v1", "Namespace", null, name).isEmpty()) {
+      ObjectNode ns = JSON.createObjectNode();
+      ns.put("apiVersion", "v1");
+      ns.put("kind", "Namespace");
+      ns.putObject("metadata").put("name", name);
+      create(ns);
+    }
     return this;
   }
 
-  /** Creates a service account (as {@code kubectl create serviceaccount}). */
+  /**
+   * Creates a service account (as {@code kubectl create serviceaccount}) unless it exists; returns
+   * it.
+   */
   public JsonNode createServiceAccount(String namespace, String name) {
+    Optional<JsonNode> existing = get("v1", "ServiceAccount", namespace, name);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
     ObjectNode sa = JSON.createObjectNode();
     sa.put("apiVersion", "v1");
     sa.put("kind", "ServiceAccount");
@@ -335,7 +395,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
    * A TokenRequest token for an existing service account (as {@code kubectl create token}):
    * audiences empty = {@value #DEFAULT_AUDIENCE}.
    */
-  public String createToken(String namespace, String serviceAccount, List<String> audiences,
+  public String serviceAccountToken(String namespace, String serviceAccount, List<String> audiences,
       Duration lifetime) {
     return local.requestToken(namespace, serviceAccount, audiences, lifetime);
   }
@@ -423,7 +483,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
 
   @Override
   public String toString() {
-    return "FakeKubernetes{" + url() + "}";
+    return "FakeKubernetes{" + baseUrl() + "}";
   }
 
   /** Configures and starts a {@link FakeKubernetes}. Not thread-safe. */
@@ -518,7 +578,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     }
 
     /** Install the External Secrets Operator CRDs on start. */
-    public Builder esoCrds() {
+    public Builder withEsoCrds() {
       this.esoCrds = true;
       return this;
     }

@@ -51,7 +51,7 @@ public final class Sandbox implements AutoCloseable {
         v = FakeVault.builder().pki(pki).port(b.vaultPort).clock(b.clock).start();
       }
       if (b.kubernetes) {
-        k = FakeKubernetes.builder().pki(pki).port(b.kubePort).clock(b.clock).esoCrds().start();
+        k = FakeKubernetes.builder().pki(pki).port(b.kubePort).clock(b.clock).withEsoCrds().start();
       }
     } catch (RuntimeException e) {
       if (v != null) {
@@ -104,7 +104,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** The API server URL. @throws IllegalStateException when Kubernetes was left out */
   public String kubernetesUrl() {
-    return requireKubernetes().url();
+    return requireKubernetes().baseUrl();
   }
 
   /** The admin bearer token of the API server. */
@@ -203,7 +203,7 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public String toString() {
     return "Sandbox{vault=" + (vault == null ? "off" : vault.address()) + ", kubernetes="
-        + (kubernetes == null ? "off" : kubernetes.url()) + "}";
+        + (kubernetes == null ? "off" : kubernetes.baseUrl()) + "}";
   }
 
   /** Configures and starts a {@link Sandbox}. Not thread-safe. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Each verb's happy path and each error Status of FakeKubernetes, over plain HTTPS with OkHttp. */
 class FakeKubernetesWireTest {
   @RegisterExtension
-  static final FakeKubernetes kube = FakeKubernetes.builder().esoCrds().start();
+  static final FakeKubernetes kube = FakeKubernetes.builder().withEsoCrds().start();
 
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private final KubeWire wire = new KubeWire(kube);

@@ -30,7 +30,7 @@ final class KubeWire {
     this.client = new OkHttpClient.Builder()
         .sslSocketFactory(kube.clientSslContext().getSocketFactory(), kube.trustManager())
         .retryOnConnectionFailure(false).build();
-    this.base = kube.url();
+    this.base = kube.baseUrl();
     this.token = token;
   }
 

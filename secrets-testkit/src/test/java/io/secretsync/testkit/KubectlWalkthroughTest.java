@@ -110,7 +110,7 @@ class KubectlWalkthroughTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void walkthroughCommandsRunVerbatim(Kubectl.Binary binary) throws Exception {
-    try (FakeKubernetes kube = FakeKubernetes.builder().esoCrds().start()) {
+    try (FakeKubernetes kube = FakeKubernetes.builder().withEsoCrds().start()) {
       Kubectl k = kubectl(binary, kube);
 
       // Configure Vault Kubernetes auth: the reviewer service account and its token.

@@ -92,7 +92,7 @@ class SandboxTest {
           q("{'data':{'dotenv':'API_KEY=example'}}")).expect(200);
 
       // ESO's login with its service account's token.
-      String jwt = kube.createToken("external-secrets", "external-secrets",
+      String jwt = kube.serviceAccountToken("external-secrets", "external-secrets",
           List.of("https://kubernetes.default.svc.cluster.local"), Duration.ofMinutes(10));
       kube.auditLog().clear();
       String login = q("{'role':'external-secrets-example-api','jwt':'" + jwt + "'}");

@@ -107,7 +107,7 @@ class TokenReviewTest {
     try (FakeKubernetes other = FakeKubernetes.start()) {
       other.createNamespace(ns);
       other.createServiceAccount(ns, "external-secrets");
-      String foreign = other.createToken(ns, "external-secrets",
+      String foreign = other.serviceAccountToken(ns, "external-secrets",
           List.of("vault"), Duration.ofHours(1));
       JsonNode status = review(foreign, "['vault']");
       assertFalse(status.path("authenticated").asBoolean(false));

@@ -43,7 +43,7 @@ class WatchTest {
 
     Watch(String query) throws IOException {
       Request request = new Request.Builder()
-          .url(kube.url() + "/api/v1/namespaces/" + ns + "/configmaps?watch=1" + query)
+          .url(kube.baseUrl() + "/api/v1/namespaces/" + ns + "/configmaps?watch=1" + query)
           .header("Authorization", "Bearer " + kube.adminToken()).build();
       response = client.newCall(request).execute();
       assertEquals(200, response.code());

@@ -1,0 +1,52 @@
+package io.secretsync.vault;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+
+/**
+ * The OkHttp clients of every Vault connection in the process: one per (server origin, trust,
+ * client certificate, timeouts), shared by every store that matches, all on one connection pool and
+ * dispatcher. HTTP/2 is used where the server offers it through ALPN. A client lives as long as a
+ * {@link VaultClient} holds it (weak values), so stores that go away release theirs. Thread-safe.
+ */
+final class HttpClients {
+
+  /** The root of all clients: its connection pool and dispatcher are shared by every derived client. */
+  private static final OkHttpClient ROOT = new OkHttpClient.Builder()
+      .protocols(java.util.List.of(Protocol.HTTP_2, Protocol.HTTP_1_1))
+      .socketFactory(new NoDelaySocketFactory())
+      .retryOnConnectionFailure(false)
+      .followRedirects(false)
+      .build();
+
+  private static final Cache<Key, OkHttpClient> CLIENTS = CacheBuilder.newBuilder().weakValues().build();
+
+  private HttpClients() {}
+
+  /** What makes two connections interchangeable. */
+  record Key(String origin, String trustId, String clientCertId, Duration connectTimeout, Duration readTimeout) {}
+
+  static OkHttpClient forServer(HttpUrl server, TlsConfig tls, Duration connectTimeout, Duration readTimeout) {
+    Key key = new Key(server.scheme() + "://" + server.host() + ":" + server.port(), tls.trustId(), tls.clientCertId(),
+        connectTimeout, readTimeout);
+    try {
+      return CLIENTS.get(key, () -> {
+        OkHttpClient.Builder builder = ROOT.newBuilder()
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .writeTimeout(readTimeout);
+        if (server.isHttps()) {
+          builder.sslSocketFactory(tls.socketFactory(), tls.trustManager());
+        }
+        return builder.build();
+      });
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create an HTTP client for " + key.origin(), e.getCause());
+    }
+  }
+}

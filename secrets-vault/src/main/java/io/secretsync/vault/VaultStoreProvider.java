@@ -1,0 +1,75 @@
+package io.secretsync.vault;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import io.secretsync.core.InvalidConfigException;
+import io.secretsync.core.SecretStore;
+import io.secretsync.core.SecretStoreProvider;
+import io.secretsync.core.StoreContext;
+import io.secretsync.core.model.SecretStoreResource;
+
+/**
+ * The {@code vault} provider: HashiCorp Vault KV v2 and v1 stores configured by ESO's
+ * {@code spec.provider.vault}. Found by {@link java.util.ServiceLoader}.
+ *
+ * <p>Two settings ESO does not have are given as store annotations, so that manifests stay valid
+ * for ESO's CRD schema:
+ * <ul>
+ *   <li>{@value #ALLOW_HTTP_ANNOTATION}{@code : "true"} permits a plain {@code http://} server
+ *       (refused otherwise: the JWT, the token and the values would cross the network in clear);
+ *   <li>{@value #ADD_SYSTEM_ROOTS_ANNOTATION}{@code : "true"} trusts the system roots as well as
+ *       {@code caBundle}/{@code caProvider} (by default the configured CA replaces them, as in ESO).
+ * </ul>
+ * Other annotations under {@value #ANNOTATION_PREFIX} are refused as unknown.
+ *
+ * <p>Each store made here owns one {@link TokenManager}: it logs in once, shares the token among
+ * all reads, renews it, and revokes it when the store is closed. Thread-safe.
+ */
+public final class VaultStoreProvider implements SecretStoreProvider {
+
+  public static final String NAME = "vault";
+  public static final String ANNOTATION_PREFIX = "vault.secretsync.io/";
+  public static final String ALLOW_HTTP_ANNOTATION = ANNOTATION_PREFIX + "allow-http";
+  public static final String ADD_SYSTEM_ROOTS_ANNOTATION = ANNOTATION_PREFIX + "add-system-roots";
+
+  private final VaultClient.Sleeper sleeper;
+
+  public VaultStoreProvider() {
+    this(duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000));
+  }
+
+  VaultStoreProvider(VaultClient.Sleeper sleeper) {
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Parses and checks {@code spec.provider.vault} without any I/O.
+   *
+   * @throws InvalidConfigException naming the first unknown, missing or contradictory field
+   */
+  @Override
+  public void validateConfig(SecretStoreResource store) {
+    VaultSettingsParser.parse(checkNotNull(store, "store"));
+  }
+
+  @Override
+  public SecretStore newStore(SecretStoreResource store, StoreContext context) {
+    checkNotNull(store, "store");
+    checkNotNull(context, "context");
+    VaultSettings settings = VaultSettingsParser.parse(store);
+    VaultAuth auth = VaultConnector.auth(settings, context);
+    return new VaultKvStore(store.toString(), new KvPaths(settings.mount(), settings.version()),
+        () -> VaultConnector.client(settings, context, sleeper),
+        client -> new TokenManager(client, auth, context.clock()));
+  }
+
+  @Override
+  public String toString() {
+    return "VaultStoreProvider{" + NAME + "}";
+  }
+}

@@ -357,7 +357,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
   public Optional<Map<String, byte[]>> secretData(String namespace, String name) {
     return get("v1", "Secret", namespace, name).map(s -> {
       Map<String, byte[]> data = new LinkedHashMap<>();
-      s.path("data").fields().forEachRemaining(e -> data.put(e.getKey(),
+      s.path("data").properties().forEach(e -> data.put(e.getKey(),
           Base64.getDecoder().decode(e.getValue().asText())));
       return data;
     });

@@ -509,8 +509,15 @@ class FakeKubernetesWireTest {
   void auditLogAndFaultsAreServedToTheAdmin() {
     kube.auditLog().clear();
     wire.get("/api/v1/namespaces/default").expect(200);
-    JsonNode requests = wire.get("/_testkit/requests").expect(200).json();
+    String saToken = kube.serviceAccountToken("default", "default", List.of(),
+        java.time.Duration.ofMinutes(10));
+    wire.as(kube, saToken).get("/api/v1/namespaces/default/serviceaccounts").expect(200);
+    KubeWire.Answer audit = wire.get("/_testkit/requests").expect(200);
+    JsonNode requests = audit.json();
     assertEquals(1, requests.path("counts").path("GET /api/v1/namespaces/default").asInt());
+    assertFalse(audit.body().contains(kube.adminToken()), "the audit log holds no tokens");
+    assertFalse(audit.body().contains(saToken.substring(saToken.lastIndexOf('.') + 1)),
+        "the audit log holds no tokens");
     wire.as(kube, null).get("/_testkit/requests").expect(403);
 
     wire.put("/_testkit/faults", q("{'mode':'status','status':503,'count':1}")).expect(204);

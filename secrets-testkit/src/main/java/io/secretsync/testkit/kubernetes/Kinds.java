@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,9 +79,7 @@ final class Kinds {
           + " into Go struct field Secret.data of type map[string][]uint8");
     }
     if (data != null && data.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = data.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : data.properties()) {
         if (e.getValue().isNull()) {
           continue;
         }
@@ -98,13 +95,13 @@ final class Kinds {
     JsonNode stringData = secret.remove("stringData");
     if (stringData != null && stringData.isObject() && !stringData.isEmpty()) {
       ObjectNode d = KubeJson.objectField(secret, "data");
-      stringData.fields().forEachRemaining(e -> d.put(e.getKey(), Base64.getEncoder()
+      stringData.properties().forEach(e -> d.put(e.getKey(), Base64.getEncoder()
           .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
     }
     if (secret.has("data") && secret.get("data").isObject()) {
       ObjectNode d = (ObjectNode) secret.get("data");
       List<String> nulls = new ArrayList<>();
-      d.fields().forEachRemaining(e -> {
+      d.properties().forEach(e -> {
         if (e.getValue().isNull()) {
           nulls.add(e.getKey());
         }

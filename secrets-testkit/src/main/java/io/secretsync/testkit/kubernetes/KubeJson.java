@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -110,9 +109,7 @@ final class KubeJson {
             ? orderedMetadata((ObjectNode) obj.get(k)) : obj.get(k));
       }
     }
-    Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
       if (!TOP_ORDER.contains(e.getKey())) {
         out.set(e.getKey(), e.getValue());
       }
@@ -127,9 +124,7 @@ final class KubeJson {
         out.set(k, meta.get(k));
       }
     }
-    Iterator<Map.Entry<String, JsonNode>> it = meta.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : meta.properties()) {
       if (!METADATA_ORDER.contains(e.getKey())) {
         out.set(e.getKey(), e.getValue());
       }

@@ -186,9 +186,7 @@ final class ManagedFields {
    */
   static Set<Path> leaves(JsonNode obj, boolean excludeStatus, boolean onlyStatus) {
     Set<Path> out = new LinkedHashSet<>();
-    Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
       String k = e.getKey();
       if (k.equals("apiVersion") || k.equals("kind")) {
         continue;
@@ -200,9 +198,7 @@ final class ManagedFields {
         continue;
       }
       if (k.equals("metadata")) {
-        Iterator<Map.Entry<String, JsonNode>> m = e.getValue().fields();
-        while (m.hasNext()) {
-          Map.Entry<String, JsonNode> me = m.next();
+        for (Map.Entry<String, JsonNode> me : e.getValue().properties()) {
           if (!SERVER_METADATA.contains(me.getKey())) {
             walk(me.getValue(), new ArrayList<>(List.of("metadata", me.getKey())), out);
           }
@@ -216,9 +212,7 @@ final class ManagedFields {
 
   private static void walk(JsonNode n, List<String> prefix, Set<Path> out) {
     if (n.isObject() && !n.isEmpty()) {
-      Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
         List<String> p = new ArrayList<>(prefix);
         p.add(e.getKey());
         walk(e.getValue(), p, out);

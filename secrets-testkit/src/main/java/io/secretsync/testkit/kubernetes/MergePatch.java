@@ -2,7 +2,6 @@ package io.secretsync.testkit.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /** JSON merge patch (RFC 7386): objects merge recursively, {@code null} deletes, anything else replaces. */
@@ -16,9 +15,7 @@ final class MergePatch {
     }
     ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
         : KubeJson.object();
-    Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       if (e.getValue().isNull()) {
         result.remove(e.getKey());
       } else {

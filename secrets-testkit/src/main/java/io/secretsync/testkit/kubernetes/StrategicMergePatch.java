@@ -85,9 +85,7 @@ final class StrategicMergePatch {
       });
       drop.forEach(result::remove);
     }
-    Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String key = e.getKey();
       JsonNode value = e.getValue();
       if (key.equals("$patch") || key.equals("$retainKeys")
@@ -239,7 +237,7 @@ final class StrategicMergePatch {
       }
     });
     drop.forEach(node::remove);
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       if (e.getValue() instanceof ObjectNode o) {
         stripDirectives(o);
       } else if (e.getValue() instanceof ArrayNode a) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,9 +107,7 @@ final class Validation {
     }
     JsonNode labels = KubeJson.at(obj, "metadata", "labels");
     if (labels != null && labels.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = labels.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : labels.properties()) {
         errors.addAll(qualifiedName(e.getKey(), "metadata.labels"));
         String v = e.getValue().asText();
         if (v.length() > 63) {
@@ -125,9 +122,7 @@ final class Validation {
     JsonNode annotations = KubeJson.at(obj, "metadata", "annotations");
     if (annotations != null && annotations.isObject()) {
       long total = 0;
-      Iterator<Map.Entry<String, JsonNode>> it = annotations.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : annotations.properties()) {
         errors.addAll(qualifiedName(e.getKey().toLowerCase(java.util.Locale.ROOT),
             "metadata.annotations"));
         total += e.getKey().length() + e.getValue().asText().length();
@@ -198,9 +193,7 @@ final class Validation {
     JsonNode data = secret.get("data");
     long total = 0;
     if (data != null && data.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = data.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : data.properties()) {
         errors.addAll(configKey(e.getKey(), "data[" + e.getKey() + "]"));
         total += decodedLength(e.getValue());
       }
@@ -281,9 +274,7 @@ final class Validation {
     JsonNode data = cm.get("data");
     JsonNode binary = cm.get("binaryData");
     if (data != null && data.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = data.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : data.properties()) {
         errors.addAll(configKey(e.getKey(), "data[" + e.getKey() + "]"));
         if (binary != null && binary.has(e.getKey())) {
           errors.add(FieldError.invalid("data[" + e.getKey() + "]", e.getKey(),
@@ -293,9 +284,7 @@ final class Validation {
       }
     }
     if (binary != null && binary.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = binary.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : binary.properties()) {
         errors.addAll(configKey(e.getKey(), "binaryData[" + e.getKey() + "]"));
         total += decodedLength(e.getValue());
       }

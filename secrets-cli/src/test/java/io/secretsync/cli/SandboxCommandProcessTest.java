@@ -47,13 +47,14 @@ class SandboxCommandProcessTest {
     final Process process;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-    Running(Path dir) throws IOException {
+    Running(Path dir, String... options) throws IOException {
       String classpath = System.getProperty("surefire.test.class.path",
           System.getProperty("java.class.path"));
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      process = new ProcessBuilder(java.toString(), "-cp", classpath,
-          "io.secretsync.cli.SecretsSyncCommand", "sandbox", "--dir", dir.toString())
-          .redirectErrorStream(true).start();
+      List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classpath,
+          "io.secretsync.cli.SecretsSyncCommand", "sandbox", "--dir", dir.toString()));
+      command.addAll(List.of(options));
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
             process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -143,8 +144,13 @@ class SandboxCommandProcessTest {
       assertFalse(Files.exists(dir.resolve("env")), "env is removed when the servers stop");
     }
 
-    try (Running again = new Running(dir)) {
-      assertTrue(again.nextLine().startsWith("ready "));
+    int vaultPort = freePort();
+    int kubePort = freePort();
+    try (Running again = new Running(dir, "--vault-port", Integer.toString(vaultPort),
+        "--kube-port", Integer.toString(kubePort))) {
+      String ready = again.nextLine();
+      assertTrue(ready.startsWith("ready vault=https://127.0.0.1:" + vaultPort + " kubernetes="
+          + "https://127.0.0.1:" + kubePort + " "), ready);
       assertEquals(firstCa, Files.readString(dir.resolve("ca.crt")), "the CA is reused");
       Map<String, String> env = readEnv(dir.resolve("env"));
       get(client(dir.resolve("ca.crt")), env.get("VAULT_ADDR") + "/v1/sys/health", "X-Ignored",
@@ -152,6 +158,13 @@ class SandboxCommandProcessTest {
       assertEquals(143, again.terminate());
     }
     assumeTrue(kubectl().isPresent(), "no kubectl binary found: the kubectl part was skipped");
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   private static Optional<Path> kubectl() {

@@ -335,6 +335,46 @@ class KubectlWalkthroughTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kubectls")
+  void clientSideApplyPatchesTheChangesAgainstTheLastAppliedConfiguration(Kubectl.Binary binary)
+      throws Exception {
+    try (FakeKubernetes kube = FakeKubernetes.start()) {
+      Kubectl k = kubectl(binary, kube);
+      Files.writeString(dir.resolve("settings.yaml"), """
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: settings
+            labels: {tier: web}
+          data:
+            mode: fast
+            level: "3"
+          """);
+      assertEquals("configmap/settings created\n", ok(k.sh("kubectl apply -f settings.yaml")).out());
+      kube.call("PATCH", "/api/v1/namespaces/default/configmaps/settings",
+          "{\"data\":{\"added-by-someone-else\":\"x\"}}", false);
+      Files.writeString(dir.resolve("settings.yaml"), """
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: settings
+            labels: {tier: web}
+          data:
+            mode: slow
+          """);
+      assertEquals("configmap/settings configured\n",
+          ok(k.sh("kubectl apply -f settings.yaml")).out());
+      JsonNode cm = kube.get("v1", "ConfigMap", "default", "settings").orElseThrow();
+      assertEquals("{\"mode\":\"slow\",\"added-by-someone-else\":\"x\"}",
+          cm.path("data").toString(), "removed keys go, keys applied by others stay");
+      assertTrue(cm.path("metadata").path("annotations")
+          .has("kubectl.kubernetes.io/last-applied-configuration"));
+      assertEquals("configmap/settings unchanged\n",
+          ok(k.sh("kubectl apply -f settings.yaml")).out());
+    }
+  }
+
   private static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));

@@ -75,13 +75,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * synchronously inside the request (namespace defaults with the {@code default} ServiceAccount and
  * {@code kube-root-ca.crt}; service-account-token Secrets filled in; garbage collection; namespace
  * deletion removes its objects at once instead of passing through {@code Terminating}); no other
- * controllers run (Pods stay {@code Pending}); OpenAPI documents are not served ({@code /openapi/v2}
- * and {@code /openapi/v3} answer 404, so kubectl skips client-side schema checks and relies on the
- * server's {@code fieldValidation}, which checks the top-level and metadata fields of built-in kinds);
- * aggregated discovery is not offered (clients fall back to the per-group documents); in server-side
- * apply every list is atomic and maps merge by field; custom resources are not pruned or validated
- * against their schemas and versions are converted by changing {@code apiVersion} only; only JSON is
- * spoken (no protobuf or CBOR).
+ * controllers run (Pods stay {@code Pending}); {@code /openapi/v2} is a minimal document without
+ * schemas that lists each kind's PATCH with the {@code fieldValidation} parameter, so kubectl leaves
+ * validation to the server, whose strict decoding checks the top-level and metadata fields of built-in
+ * kinds ({@code /openapi/v3} answers 404, newer kubectl falls back to v2, and {@code kubectl explain}
+ * has nothing to show); aggregated discovery is not offered (clients fall back to the per-group
+ * documents); in server-side apply every list is atomic and maps merge by field; custom resources are
+ * not pruned or validated against their schemas and versions are converted by changing
+ * {@code apiVersion} only; answers are JSON only, and protobuf request bodies are understood for the
+ * kinds kubectl creates with typed clients (no CBOR); a watch whose client went away ends at its
+ * timeout or the next event rather than at once.
  */
 public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, ParameterResolver {
   /** The audience of service account tokens when none is asked for, and the default issuer. */

@@ -3,26 +3,22 @@ package io.secretsync.testkit.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
  * The fake cluster's state and its write verbs with the API server's semantics: create, update,
- * merge / strategic / JSON patch, server-side apply, delete with finalizers and ownerReference garbage
- * collection, status subresources, metadata (uid, resourceVersion, generation, creationTimestamp,
- * managedFields), validation, and the controllers a fresh cluster runs synchronously (namespace
- * defaults, service-account-token Secrets, CRD establishment). Thread-safe: every verb runs under the
- * store's monitor.
+ * merge / strategic / JSON patch, server-side apply, delete with finalizers, status subresources,
+ * metadata (uid, resourceVersion, generation, creationTimestamp, managedFields) and validation. The
+ * {@link Controllers} and the {@link GarbageCollector} run synchronously inside the writes that
+ * trigger them. Thread-safe: every verb runs under the store's monitor.
  */
 final class Cluster {
   static final String DEFAULT_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
@@ -34,6 +30,8 @@ final class Cluster {
   final ResourceRegistry registry = new ResourceRegistry();
   final ServiceAccountTokens tokens;
   final List<String> apiAudiences;
+  private final Controllers controllers = new Controllers(this);
+  private final GarbageCollector garbageCollector = new GarbageCollector(this);
   private volatile String caPem = "";
 
   /** How a write was asked for: field manager, dry run, field validation, force. */
@@ -61,44 +59,13 @@ final class Cluster {
     return caPem;
   }
 
-  Instant now() {
-    return clock.instant();
-  }
-
   /** Creates the objects of a fresh cluster: default, kube-system, kube-public, kube-node-lease. */
   void bootstrap() {
-    for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
-      ObjectNode n = KubeJson.object();
-      n.put("apiVersion", "v1");
-      n.put("kind", "Namespace");
-      n.putObject("metadata").put("name", ns);
-      create(BuiltInResources.NAMESPACES, "v1", null, n, WriteOptions.of("kube-apiserver"));
-    }
-    for (String role : List.of("cluster-admin", "admin", "edit", "view", "system:auth-delegator",
-        "system:service-account-issuer-discovery")) {
-      ObjectNode r = KubeJson.object();
-      r.put("apiVersion", "rbac.authorization.k8s.io/v1");
-      r.put("kind", "ClusterRole");
-      ObjectNode meta = r.putObject("metadata");
-      meta.put("name", role);
-      meta.putObject("labels").put("kubernetes.io/bootstrapping", "rbac-defaults");
-      ArrayNode rules = r.putArray("rules");
-      if (role.equals("system:auth-delegator")) {
-        rules.addObject().set("apiGroups", KubeJson.array().add("authentication.k8s.io"));
-        ((ObjectNode) rules.get(0)).set("resources", KubeJson.array().add("tokenreviews"));
-        ((ObjectNode) rules.get(0)).set("verbs", KubeJson.array().add("create"));
-        ObjectNode sar = rules.addObject();
-        sar.set("apiGroups", KubeJson.array().add("authorization.k8s.io"));
-        sar.set("resources", KubeJson.array().add("subjectaccessreviews"));
-        sar.set("verbs", KubeJson.array().add("create"));
-      } else if (role.equals("cluster-admin")) {
-        ObjectNode all = rules.addObject();
-        all.set("apiGroups", KubeJson.array().add("*"));
-        all.set("resources", KubeJson.array().add("*"));
-        all.set("verbs", KubeJson.array().add("*"));
-      }
-      create(BuiltInResources.CLUSTER_ROLES, "v1", null, r, WriteOptions.of("kube-apiserver"));
-    }
+    controllers.bootstrap();
+  }
+
+  Instant now() {
+    return clock.instant();
   }
 
   // ------------------------------------------------------------------ reads
@@ -189,7 +156,7 @@ final class Cluster {
     ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
     ObjectNode stored = KubeJson.canonical(obj);
     store.put(type.key(), ns, name, stored, rv, true);
-    afterCreate(type, stored);
+    controllers.afterCreate(type, stored);
     return stored;
   }
 
@@ -203,8 +170,8 @@ final class Cluster {
   }
 
   /**
-   * The body as an object of {@code type} in storage version: kind and apiVersion checked, namespace
-   * taken from the URL, unknown fields handled per {@code fieldValidation}.
+   * The body as an object of {@code type} in storage version: kind and apiVersion checked,
+   * namespace taken from the URL, unknown fields handled per {@code fieldValidation}.
    */
   private ObjectNode decode(ResourceType type, String version, String namespace, ObjectNode body,
       WriteOptions opts) {
@@ -266,7 +233,7 @@ final class Cluster {
   private void prepareCreate(ResourceType type, ObjectNode obj) {
     if (type == BuiltInResources.SECRETS) {
       Kinds.normalizeSecret(obj);
-      fillServiceAccountToken(obj);
+      controllers.fillServiceAccountToken(obj);
     } else if (type == BuiltInResources.NAMESPACES) {
       Kinds.defaultNamespace(obj);
     } else if (type == BuiltInResources.PODS) {
@@ -277,69 +244,7 @@ final class Cluster {
     }
   }
 
-  /** The token controller: a service-account-token Secret gets token, ca.crt and namespace. */
-  private void fillServiceAccountToken(ObjectNode secret) {
-    if (!"kubernetes.io/service-account-token".equals(KubeJson.text(secret, "type"))) {
-      return;
-    }
-    String ns = KubeJson.text(secret, "metadata", "namespace");
-    String saName = KubeJson.text(secret, "metadata", "annotations",
-        "kubernetes.io/service-account.name");
-    if (saName.isEmpty()) {
-      return;
-    }
-    Optional<ObjectNode> sa = get(BuiltInResources.SERVICE_ACCOUNTS, ns, saName);
-    if (sa.isEmpty()) {
-      return;
-    }
-    String uid = KubeJson.text(sa.get(), "metadata", "uid");
-    ObjectNode annotations = KubeJson.objectField(KubeJson.objectField(secret, "metadata"),
-        "annotations");
-    annotations.put("kubernetes.io/service-account.uid", uid);
-    ObjectNode data = KubeJson.objectField(secret, "data");
-    Base64.Encoder b64 = Base64.getEncoder();
-    data.put("ca.crt", b64.encodeToString(caPem.getBytes(StandardCharsets.UTF_8)));
-    data.put("namespace", b64.encodeToString(ns.getBytes(StandardCharsets.UTF_8)));
-    data.put("token", b64.encodeToString(tokens.issueLegacy(ns, saName, uid,
-        KubeJson.text(secret, "metadata", "name")).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private void afterCreate(ResourceType type, ObjectNode stored) {
-    String name = KubeJson.text(stored, "metadata", "name");
-    if (type == BuiltInResources.NAMESPACES) {
-      ObjectNode sa = KubeJson.object();
-      sa.put("apiVersion", "v1");
-      sa.put("kind", "ServiceAccount");
-      sa.putObject("metadata").put("name", "default").put("namespace", name);
-      create(BuiltInResources.SERVICE_ACCOUNTS, "v1", name, sa,
-          WriteOptions.of("kube-controller-manager"));
-      if (!caPem.isEmpty()) {
-        ObjectNode cm = KubeJson.object();
-        cm.put("apiVersion", "v1");
-        cm.put("kind", "ConfigMap");
-        cm.putObject("metadata").put("name", "kube-root-ca.crt").put("namespace", name);
-        cm.putObject("data").put("ca.crt", caPem);
-        create(BuiltInResources.CONFIG_MAPS, "v1", name, cm,
-            WriteOptions.of("kube-controller-manager"));
-      }
-    } else if (type == BuiltInResources.SERVICE_ACCOUNTS) {
-      String ns = KubeJson.text(stored, "metadata", "namespace");
-      for (ObjectNode s : list(BuiltInResources.SECRETS, ns, o -> true)) {
-        if ("kubernetes.io/service-account-token".equals(KubeJson.text(s, "type"))
-            && name.equals(KubeJson.text(s, "metadata", "annotations",
-                "kubernetes.io/service-account.name"))
-            && KubeJson.text(s, "data", "token").isEmpty()) {
-          ObjectNode filled = s.deepCopy();
-          fillServiceAccountToken(filled);
-          commitUpdate(BuiltInResources.SECRETS, s, filled, "token-controller", "v1", "");
-        }
-      }
-    } else if (type == BuiltInResources.CRDS) {
-      refreshCustomTypes();
-    }
-  }
-
-  private void refreshCustomTypes() {
+  void refreshCustomTypes() {
     List<ResourceType> custom = new ArrayList<>();
     for (ObjectNode crd : store.list(BuiltInResources.CRDS.key(), null)) {
       if (crd.path("metadata").has("deletionTimestamp")) {
@@ -466,7 +371,7 @@ final class Cluster {
    * {@code manager} is given, records it as an update by that manager first. Deletes the object
    * instead when it was being deleted and its last finalizer is gone.
    */
-  private ObjectNode commitUpdate(ResourceType type, ObjectNode existing, ObjectNode candidate,
+  ObjectNode commitUpdate(ResourceType type, ObjectNode existing, ObjectNode candidate,
       String manager, String apiVersion, String subresource) {
     if (manager != null) {
       ManagedFields.recordUpdate(candidate, existing, manager, apiVersion, subresource,
@@ -704,9 +609,9 @@ final class Cluster {
       ((ObjectNode) last.get("metadata")).put("resourceVersion", Long.toString(next));
       reallyDelete(type, ns, name, KubeJson.canonical(last), next);
       if ("Orphan".equals(opts.propagationPolicy())) {
-        orphanDependents(uid);
+        garbageCollector.orphan(uid);
       } else {
-        collectGarbage();
+        garbageCollector.collect();
       }
       return new Deleted(last, true);
     }
@@ -745,77 +650,6 @@ final class Cluster {
     ((ObjectNode) last.get("metadata")).put("resourceVersion", Long.toString(rv));
     store.remove(t.key(), t.namespaced() ? KubeJson.text(o, "metadata", "namespace") : null,
         KubeJson.text(o, "metadata", "name"), last, rv);
-  }
-
-  /**
-   * The garbage collector, run synchronously: objects whose every owner is gone are deleted
-   * (repeatedly, so chains go too); references to gone owners are dropped from objects that still
-   * have another owner.
-   */
-  private void collectGarbage() {
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      java.util.Set<String> uids = new java.util.HashSet<>();
-      Map<String, List<ObjectNode>> all = store.all();
-      all.values().forEach(l -> l.forEach(o -> uids.add(KubeJson.text(o, "metadata", "uid"))));
-      for (ResourceType t : registry.all()) {
-        for (ObjectNode o : all.getOrDefault(t.key(), List.of())) {
-          JsonNode refs = o.path("metadata").get("ownerReferences");
-          if (refs == null || !refs.isArray() || refs.isEmpty()) {
-            continue;
-          }
-          ArrayNode alive = KubeJson.array();
-          for (JsonNode r : refs) {
-            if (uids.contains(r.path("uid").asText())) {
-              alive.add(r);
-            }
-          }
-          if (alive.size() == refs.size()) {
-            continue;
-          }
-          changed = true;
-          if (alive.isEmpty()) {
-            String ns = t.namespaced() ? KubeJson.text(o, "metadata", "namespace") : null;
-            delete(t, ns, KubeJson.text(o, "metadata", "name"), DeleteOptions.DEFAULT);
-          } else {
-            ObjectNode updated = o.deepCopy();
-            ((ObjectNode) updated.get("metadata")).set("ownerReferences", alive);
-            commitUpdate(t, o, updated, "garbage-collector", t.apiVersion(t.storageVersion()), "");
-          }
-          break;
-        }
-        if (changed) {
-          break;
-        }
-      }
-    }
-  }
-
-  private void orphanDependents(String ownerUid) {
-    for (ResourceType t : registry.all()) {
-      for (ObjectNode o : store.list(t.key(), null)) {
-        JsonNode refs = o.path("metadata").get("ownerReferences");
-        if (refs == null || !refs.isArray()) {
-          continue;
-        }
-        ArrayNode kept = KubeJson.array();
-        for (JsonNode r : refs) {
-          if (!ownerUid.equals(r.path("uid").asText())) {
-            kept.add(r);
-          }
-        }
-        if (kept.size() != refs.size()) {
-          ObjectNode updated = o.deepCopy();
-          if (kept.isEmpty()) {
-            ((ObjectNode) updated.get("metadata")).remove("ownerReferences");
-          } else {
-            ((ObjectNode) updated.get("metadata")).set("ownerReferences", kept);
-          }
-          commitUpdate(t, o, updated, "garbage-collector", t.apiVersion(t.storageVersion()), "");
-        }
-      }
-    }
   }
 
   // ------------------------------------------------------------------ tokens

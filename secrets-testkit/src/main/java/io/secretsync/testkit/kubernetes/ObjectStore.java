@@ -1,243 +1,164 @@
 package io.secretsync.testkit.kubernetes;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
 
 /**
- * The fake's etcd: objects by type, namespace and name, one resourceVersion counter for all of
- * them (as etcd's revision), metadata kept as the API server keeps it (uid, resourceVersion,
- * creationTimestamp, generation), a bounded history of watch events per type (a watch from a
- * resourceVersion older than the history gets 410 Expired), and background garbage collection of
- * dependents through ownerReferences. All methods synchronize on the store.
+ * The objects of the fake cluster, in their storage version, with one cluster-wide resourceVersion
+ * counter (as etcd's revision), a bounded history of changes for watches, and the live watches.
+ * A write and the events it causes happen under this store's monitor; callers that read, decide and
+ * write synchronize on the store for the whole step. Stored objects are never mutated after they are
+ * put; readers get them as they are and must copy before changing.
  */
 final class ObjectStore {
-  static final int HISTORY = 2000;
+  /** One change: ADDED, MODIFIED or DELETED, with the object as it was after the change. */
+  record Event(String type, String typeKey, String namespace, ObjectNode object, long resourceVersion) {}
 
-  private final Clock clock;
-  private long revision = 1;
-  private final Map<String, TreeMap<String, ObjectNode>> objects = new HashMap<>();
-  private final Map<String, Deque<Event>> history = new HashMap<>();
-  private final Map<String, List<BlockingQueue<Event>>> watchers = new HashMap<>();
+  /** A registered watch: what it wants and where its events go. */
+  static final class Watch {
+    final String typeKey;
+    final String namespace;
+    final Predicate<ObjectNode> filter;
+    final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 
-  record Event(String type, long revision, ObjectNode object) {}
-
-  ObjectStore(Clock clock) {
-    this.clock = clock;
-  }
-
-  synchronized long revision() {
-    return revision;
-  }
-
-  private static String key(String namespace, String name) {
-    return namespace + "/" + name;
-  }
-
-  synchronized Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-    ObjectNode found = objects.getOrDefault(type.storageKey(), new TreeMap<>()).get(key(namespace, name));
-    return Optional.ofNullable(found).map(ObjectNode::deepCopy);
-  }
-
-  synchronized List<ObjectNode> list(ResourceType type, String namespace, Predicate<ObjectNode> filter) {
-    List<ObjectNode> out = new ArrayList<>();
-    for (ObjectNode o : objects.getOrDefault(type.storageKey(), new TreeMap<>()).values()) {
-      String ns = o.path("metadata").path("namespace").asText("");
-      if ((namespace.isEmpty() || namespace.equals(ns)) && filter.test(o)) {
-        out.add(o.deepCopy());
-      }
+    Watch(String typeKey, String namespace, Predicate<ObjectNode> filter) {
+      this.typeKey = typeKey;
+      this.namespace = namespace;
+      this.filter = filter;
     }
+
+    boolean wants(Event e) {
+      return e.typeKey().equals(typeKey)
+          && (namespace == null || namespace.equals(e.namespace()))
+          && filter.test(e.object());
+    }
+  }
+
+  /** The result of registering a watch from a resourceVersion: events to replay, or too old. */
+  record Registration(Watch watch, List<Event> replay, long oldestAvailable, boolean expired) {}
+
+  private final Map<String, TreeMap<String, ObjectNode>> objects = new HashMap<>();
+  private final ArrayDeque<Event> history = new ArrayDeque<>();
+  private final int historyLimit;
+  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private long resourceVersion;
+  private long compactedThrough;
+
+  ObjectStore(int historyLimit, long startResourceVersion) {
+    this.historyLimit = historyLimit;
+    this.resourceVersion = startResourceVersion;
+    this.compactedThrough = startResourceVersion;
+  }
+
+  static String objectKey(String namespace, String name) {
+    return (namespace == null ? "" : namespace) + "/" + name;
+  }
+
+  synchronized long resourceVersion() {
+    return resourceVersion;
+  }
+
+  /** The next resourceVersion to stamp on a write; call {@link #put} or {@link #remove} with it. */
+  synchronized long nextResourceVersion() {
+    return ++resourceVersion;
+  }
+
+  synchronized Optional<ObjectNode> get(String typeKey, String namespace, String name) {
+    TreeMap<String, ObjectNode> m = objects.get(typeKey);
+    return m == null ? Optional.empty() : Optional.ofNullable(m.get(objectKey(namespace, name)));
+  }
+
+  /** The objects of a type, in key order (namespace, then name); {@code namespace} null = all. */
+  synchronized List<ObjectNode> list(String typeKey, String namespace) {
+    TreeMap<String, ObjectNode> m = objects.get(typeKey);
+    if (m == null) {
+      return List.of();
+    }
+    if (namespace == null) {
+      return List.copyOf(m.values());
+    }
+    return List.copyOf(m.subMap(namespace + "/", namespace + "0").values());
+  }
+
+  /** Every stored object of every type, for garbage collection and namespace deletion. */
+  synchronized Map<String, List<ObjectNode>> all() {
+    Map<String, List<ObjectNode>> out = new HashMap<>();
+    objects.forEach((k, v) -> out.put(k, List.copyOf(v.values())));
     return out;
   }
 
-  /** Stores a new object, filling uid, resourceVersion, creationTimestamp and generation. */
-  synchronized ObjectNode create(ResourceType type, ObjectNode object) {
-    ObjectNode meta = (ObjectNode) object.path("metadata");
-    String ns = meta.path("namespace").asText("");
-    String name = meta.path("name").asText();
-    TreeMap<String, ObjectNode> byName = objects.computeIfAbsent(type.storageKey(), k -> new TreeMap<>());
-    if (byName.containsKey(key(ns, name))) {
-      throw Status.alreadyExists(type, name);
-    }
-    meta.put("uid", UUID.randomUUID().toString());
-    meta.put("creationTimestamp", now());
-    meta.put("generation", 1);
-    meta.remove("managedFields");
-    meta.put("resourceVersion", Long.toString(++revision));
-    byName.put(key(ns, name), object.deepCopy());
-    publish(type, "ADDED", object);
-    return object;
+  /** Stores {@code object} (already stamped with {@code rv}) and notifies watches. */
+  synchronized void put(String typeKey, String namespace, String name, ObjectNode object, long rv,
+      boolean created) {
+    objects.computeIfAbsent(typeKey, k -> new TreeMap<>()).put(objectKey(namespace, name), object);
+    record(new Event(created ? "ADDED" : "MODIFIED", typeKey, namespace, object, rv));
   }
 
-  /**
-   * Replaces an object. A non-empty {@code resourceVersion} in the new object must match the
-   * stored one (409 Conflict otherwise). Generation is bumped when {@code spec} (custom resources)
-   * or anything but metadata and status (built-ins) changed.
-   */
-  synchronized ObjectNode update(ResourceType type, ObjectNode object, boolean statusOnly) {
-    ObjectNode meta = (ObjectNode) object.path("metadata");
-    String ns = meta.path("namespace").asText("");
-    String name = meta.path("name").asText();
-    TreeMap<String, ObjectNode> byName = objects.computeIfAbsent(type.storageKey(), k -> new TreeMap<>());
-    ObjectNode current = byName.get(key(ns, name));
-    if (current == null) {
-      throw Status.notFound(type, name);
+  /** Removes an object; {@code lastState} (stamped with {@code rv}) is what watches see. */
+  synchronized void remove(String typeKey, String namespace, String name, ObjectNode lastState,
+      long rv) {
+    TreeMap<String, ObjectNode> m = objects.get(typeKey);
+    if (m != null) {
+      m.remove(objectKey(namespace, name));
     }
-    String expected = meta.path("resourceVersion").asText("");
-    ObjectNode currentMeta = (ObjectNode) current.path("metadata");
-    if (!expected.isEmpty() && !expected.equals(currentMeta.path("resourceVersion").asText())) {
-      throw Status.conflict(type, name);
-    }
-    ObjectNode next = object.deepCopy();
-    if (statusOnly) {
-      next = current.deepCopy();
-      if (object.has("status")) {
-        next.set("status", object.get("status"));
-      }
-    } else if (type.statusSubresource()) {
-      if (current.has("status")) {
-        next.set("status", current.get("status"));
-      } else {
-        next.remove("status");
-      }
-    }
-    ObjectNode nextMeta = (ObjectNode) next.path("metadata");
-    for (String kept : List.of("uid", "creationTimestamp", "generation")) {
-      if (currentMeta.has(kept)) {
-        nextMeta.set(kept, currentMeta.get(kept));
-      }
-    }
-    nextMeta.remove("managedFields");
-    if (!statusOnly && specChanged(type, current, next)) {
-      nextMeta.put("generation", currentMeta.path("generation").asLong(1) + 1);
-    }
-    ObjectNode comparable = next.deepCopy();
-    ((ObjectNode) comparable.get("metadata")).set("resourceVersion", currentMeta.get("resourceVersion"));
-    if (comparable.equals(current)) {
-      return current.deepCopy(); // a no-op update keeps the resourceVersion, as the API server does
-    }
-    nextMeta.put("resourceVersion", Long.toString(++revision));
-    byName.put(key(ns, name), next.deepCopy());
-    publish(type, "MODIFIED", next);
-    return next;
+    record(new Event("DELETED", typeKey, namespace, lastState, rv));
   }
 
-  private static boolean specChanged(ResourceType type, ObjectNode current, ObjectNode next) {
-    if (type.custom()) {
-      return !current.path("spec").equals(next.path("spec"));
+  private void record(Event e) {
+    history.addLast(e);
+    while (history.size() > historyLimit) {
+      compactedThrough = history.removeFirst().resourceVersion();
     }
-    ObjectNode a = current.deepCopy();
-    ObjectNode b = next.deepCopy();
-    for (ObjectNode o : List.of(a, b)) {
-      o.remove("metadata");
-      o.remove("status");
-    }
-    return !a.equals(b);
-  }
-
-  /** Deletes an object and, in the background as the garbage collector does, its dependents. */
-  synchronized ObjectNode delete(ResourceType type, String namespace, String name, String expectedVersion,
-      Map<String, ResourceType> allTypes) {
-    TreeMap<String, ObjectNode> byName = objects.computeIfAbsent(type.storageKey(), k -> new TreeMap<>());
-    ObjectNode current = byName.get(key(namespace, name));
-    if (current == null) {
-      throw Status.notFound(type, name);
-    }
-    if (!expectedVersion.isEmpty()
-        && !expectedVersion.equals(current.path("metadata").path("resourceVersion").asText())) {
-      throw Status.conflict(type, name);
-    }
-    byName.remove(key(namespace, name));
-    ObjectNode deleted = current.deepCopy();
-    ((ObjectNode) deleted.get("metadata")).put("resourceVersion", Long.toString(++revision));
-    publish(type, "DELETED", deleted);
-    collectDependents(current.path("metadata").path("uid").asText(), allTypes);
-    return deleted;
-  }
-
-  private void collectDependents(String ownerUid, Map<String, ResourceType> allTypes) {
-    for (ResourceType type : allTypes.values()) {
-      for (ObjectNode o : List.copyOf(objects.getOrDefault(type.storageKey(), new TreeMap<>()).values())) {
-        for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
-          if (ownerUid.equals(ref.path("uid").asText())) {
-            String ns = o.path("metadata").path("namespace").asText("");
-            String name = o.path("metadata").path("name").asText();
-            if (objects.get(type.storageKey()).containsKey(key(ns, name))) {
-              delete(type, ns, name, "", allTypes);
-            }
-            break;
-          }
-        }
+    for (Watch w : watches) {
+      if (w.wants(e)) {
+        w.queue.add(e);
       }
     }
   }
 
-  private void publish(ResourceType type, String eventType, ObjectNode object) {
-    long rv = Long.parseLong(object.path("metadata").path("resourceVersion").asText("0"));
-    Event event = new Event(eventType, rv, object.deepCopy());
-    Deque<Event> events = history.computeIfAbsent(type.storageKey(), k -> new ArrayDeque<>());
-    events.addLast(event);
-    while (events.size() > HISTORY) {
-      events.removeFirst();
-    }
-    for (BlockingQueue<Event> queue : watchers.getOrDefault(type.storageKey(), List.of())) {
-      queue.offer(event);
-    }
-  }
-
-  /**
-   * Registers a watcher; events after {@code fromRevision} from the history are queued first.
-   *
-   * @throws Status.Failure 410 when {@code fromRevision} is older than the kept history
-   */
-  synchronized BlockingQueue<Event> watch(ResourceType type, long fromRevision) {
-    BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
-    Deque<Event> events = history.getOrDefault(type.storageKey(), new ArrayDeque<>());
-    if (fromRevision > 0) {
-      long oldest = events.isEmpty() ? revision : events.peekFirst().revision() - 1;
-      if (fromRevision < oldest && events.size() >= HISTORY) {
-        throw Status.gone("too old resource version: " + fromRevision + " (" + oldest + ")");
-      }
-      for (Event e : events) {
-        if (e.revision() > fromRevision) {
-          queue.add(e);
-        }
-      }
-    }
-    watchers.computeIfAbsent(type.storageKey(), k -> new CopyOnWriteArrayList<>()).add(queue);
-    return queue;
-  }
-
-  /** Forgets history up to now, so watches from older resourceVersions get 410 (for tests). */
+  /** Drops the whole change history, as an etcd compaction would: older watches get 410. */
   synchronized void compact() {
-    for (Deque<Event> events : history.values()) {
-      events.clear();
-      for (int i = 0; i < HISTORY; i++) {
-        events.add(new Event("BOOKMARK", revision, null));
+    if (!history.isEmpty()) {
+      compactedThrough = history.getLast().resourceVersion();
+    }
+    history.clear();
+  }
+
+  /**
+   * Registers a watch that sees every change after {@code fromResourceVersion}: the retained history
+   * is replayed first, then live events. When changes after it are no longer retained the watch is
+   * not registered and the registration says expired.
+   */
+  synchronized Registration watch(String typeKey, String namespace, Predicate<ObjectNode> filter,
+      long fromResourceVersion) {
+    Watch w = new Watch(typeKey, namespace, filter);
+    if (fromResourceVersion < compactedThrough) {
+      return new Registration(null, List.of(), compactedThrough + 1, true);
+    }
+    List<Event> replay = new ArrayList<>();
+    for (Event e : history) {
+      if (e.resourceVersion() > fromResourceVersion && w.wants(e)) {
+        replay.add(e);
       }
     }
+    watches.add(w);
+    return new Registration(w, replay, compactedThrough + 1, false);
   }
 
-  synchronized void unwatch(ResourceType type, BlockingQueue<Event> queue) {
-    watchers.getOrDefault(type.storageKey(), List.of()).remove(queue);
+  void unwatch(Watch w) {
+    watches.remove(w);
   }
 
-  private String now() {
-    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+  int watchCount() {
+    return watches.size();
   }
 }

@@ -2,101 +2,143 @@ package io.secretsync.testkit.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
- * Label selectors ({@code a=b}, {@code a==b}, {@code a!=b}, {@code a}, {@code !a},
- * {@code a in (x,y)}, {@code a notin (x)}) and field selectors ({@code metadata.name=x},
- * {@code metadata.namespace!=y}, and any dotted field path such as
- * {@code involvedObject.name=x}), comma-separated requirements all of which must hold.
+ * Label selectors ({@code k=v}, {@code k==v}, {@code k!=v}, {@code k in (a,b)},
+ * {@code k notin (a)}, {@code k}, {@code !k}) and field selectors ({@code f=v}, {@code f==v},
+ * {@code f!=v}) on the fields each kind supports. Parse errors are {@link ApiError} 400s.
  */
 final class Selectors {
+  private static final Map<String, Set<String>> FIELDS = Map.of(
+      "/secrets", Set.of("type"),
+      "/events", Set.of("involvedObject.kind", "involvedObject.namespace",
+          "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion",
+          "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+          "reportingComponent", "source", "type"),
+      "/pods", Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+          "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP",
+          "status.nominatedNodeName"),
+      "/namespaces", Set.of("status.phase"));
+
   private Selectors() {}
 
+  /** A predicate for {@code labelSelector}; always true when blank. */
   static Predicate<ObjectNode> labels(String selector) {
-    Predicate<ObjectNode> all = o -> true;
-    for (String requirement : split(selector)) {
-      Predicate<JsonNode> r = labelRequirement(requirement.trim());
-      all = all.and(o -> r.test(o.path("metadata").path("labels")));
+    if (selector == null || selector.isBlank()) {
+      return o -> true;
     }
-    return all;
+    List<Predicate<ObjectNode>> reqs = new ArrayList<>();
+    for (String part : splitTopLevel(selector)) {
+      reqs.add(labelRequirement(part.strip(), selector));
+    }
+    return o -> reqs.stream().allMatch(r -> r.test(o));
   }
 
-  private static Predicate<JsonNode> labelRequirement(String r) {
+  private static Predicate<ObjectNode> labelRequirement(String r, String selector) {
     if (r.isEmpty()) {
-      return l -> true;
+      throw ApiError.badRequest("unable to parse requirement: found '', expected: identifier");
     }
-    String lower = r.replaceAll("\\s+", " ");
-    if (lower.contains(" notin ") || lower.contains(" in ")) {
-      boolean notIn = lower.contains(" notin ");
-      String[] parts = lower.split(notIn ? " notin " : " in ", 2);
-      String key = parts[0].trim();
-      Set<String> values = Arrays.stream(parts[1].replace("(", "").replace(")", "").split(","))
-          .map(String::trim).collect(Collectors.toSet());
-      return l -> notIn != (l.has(key) && values.contains(l.path(key).asText()));
+    String[] ops = {"!=", "==", "="};
+    for (String op : ops) {
+      int i = r.indexOf(op);
+      if (i > 0 && !r.contains(" in ") && !r.contains(" notin ")) {
+        String key = r.substring(0, i).strip();
+        String value = r.substring(i + op.length()).strip();
+        checkKey(key);
+        return op.equals("!=") ? o -> !value.equals(label(o, key))
+            : o -> value.equals(label(o, key));
+      }
     }
-    if (r.contains("!=")) {
-      String[] kv = r.split("!=", 2);
-      return l -> !l.path(kv[0].trim()).asText("\u0000").equals(kv[1].trim());
-    }
-    if (r.contains("=")) {
-      String[] kv = r.split("==?", 2);
-      return l -> l.has(kv[0].trim()) && l.path(kv[0].trim()).asText().equals(kv[1].trim());
+    int in = r.indexOf(" in ");
+    int notin = r.indexOf(" notin ");
+    if (in > 0 || notin > 0) {
+      boolean negate = notin > 0;
+      String key = r.substring(0, negate ? notin : in).strip();
+      String rest = r.substring((negate ? notin + 7 : in + 4)).strip();
+      if (!rest.startsWith("(") || !rest.endsWith(")")) {
+        throw ApiError.badRequest("unable to parse requirement: found '" + rest
+            + "', expected: '('");
+      }
+      List<String> values = new ArrayList<>();
+      for (String v : rest.substring(1, rest.length() - 1).split(",")) {
+        values.add(v.strip());
+      }
+      checkKey(key);
+      return negate ? o -> !values.contains(label(o, key)) : o -> values.contains(label(o, key));
     }
     if (r.startsWith("!")) {
-      return l -> !l.has(r.substring(1).trim());
+      String key = r.substring(1).strip();
+      checkKey(key);
+      return o -> label(o, key) == null;
     }
-    return l -> l.has(r);
+    checkKey(r);
+    return o -> label(o, r) != null;
   }
 
-  static Predicate<ObjectNode> fields(String selector) {
-    Predicate<ObjectNode> all = o -> true;
-    for (String requirement : split(selector)) {
-      String r = requirement.trim();
-      if (r.isEmpty()) {
-        continue;
-      }
-      boolean negate = r.contains("!=");
-      String[] kv = r.split(negate ? "!=" : "==?", 2);
-      if (kv.length != 2) {
-        throw Status.badRequest("invalid field selector: " + r);
-      }
-      String[] path = kv[0].trim().split("\\.");
-      String wanted = kv[1].trim();
-      all = all.and(o -> {
-        JsonNode node = o;
-        for (String p : path) {
-          node = node.path(p);
-        }
-        return negate != node.asText("").equals(wanted);
-      });
+  private static void checkKey(String key) {
+    if (key.isEmpty() || key.contains(" ") || key.contains("(") || key.contains(")")) {
+      throw ApiError.badRequest("unable to parse requirement: invalid label key \"" + key + "\"");
     }
-    return all;
   }
 
-  /** Splits on commas that are not inside parentheses. */
-  private static List<String> split(String selector) {
-    List<String> out = new java.util.ArrayList<>();
+  private static String label(ObjectNode o, String key) {
+    JsonNode v = KubeJson.at(o, "metadata", "labels", key);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static List<String> splitTopLevel(String s) {
+    List<String> out = new ArrayList<>();
     int depth = 0;
-    StringBuilder current = new StringBuilder();
-    for (char c : selector.toCharArray()) {
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c == '(') {
         depth++;
       } else if (c == ')') {
         depth--;
-      }
-      if (c == ',' && depth == 0) {
-        out.add(current.toString());
-        current.setLength(0);
-      } else {
-        current.append(c);
+      } else if (c == ',' && depth == 0) {
+        out.add(s.substring(start, i));
+        start = i + 1;
       }
     }
-    out.add(current.toString());
+    out.add(s.substring(start));
     return out;
+  }
+
+  /** A predicate for {@code fieldSelector} on objects of {@code type}; true when blank. */
+  static Predicate<ObjectNode> fields(String selector, ResourceType type) {
+    if (selector == null || selector.isBlank()) {
+      return o -> true;
+    }
+    List<Predicate<ObjectNode>> reqs = new ArrayList<>();
+    for (String part : selector.split(",")) {
+      String r = part.strip();
+      boolean negate = r.contains("!=");
+      String[] kv = negate ? r.split("!=", 2) : r.contains("==") ? r.split("==", 2)
+          : r.split("=", 2);
+      if (kv.length != 2) {
+        throw ApiError.badRequest("invalid field selector: " + r);
+      }
+      String field = kv[0].strip();
+      String value = kv[1].strip();
+      boolean allowed = field.equals("metadata.name") || field.equals("metadata.namespace")
+          || (!type.custom() && FIELDS.getOrDefault("/" + type.plural(), Set.of())
+              .contains(field) && type.group().isEmpty());
+      if (!allowed) {
+        throw ApiError.badRequest("field label not supported: " + field);
+      }
+      String[] path = field.equals("source") ? new String[] {"source", "component"}
+          : field.split("\\.");
+      reqs.add(o -> {
+        String actual = KubeJson.text(o, path);
+        return negate != actual.equals(value);
+      });
+    }
+    return o -> reqs.stream().allMatch(r -> r.test(o));
   }
 }

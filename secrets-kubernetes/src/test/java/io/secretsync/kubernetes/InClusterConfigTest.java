@@ -133,7 +133,7 @@ class InClusterConfigTest {
 
       // the kubelet writes a fresh token; then the first one expires
       writeToken(kube.serviceAccountToken("sync", "controller", List.of(), Duration.ofHours(1)));
-      clock.advance(Duration.ofMinutes(11));
+      clock.advance(Duration.ofMinutes(15));
       kube.auditLog().clear();
 
       assertEquals("1", client.getConfigMap("sync", "rotation").orElseThrow().data().get("n"));
@@ -142,7 +142,7 @@ class InClusterConfigTest {
 
       // an expired token in the file is refused by the server as Unauthorized
       writeToken(kube.serviceAccountToken("sync", "controller", List.of(), Duration.ofMinutes(10)));
-      clock.advance(Duration.ofMinutes(11));
+      clock.advance(Duration.ofMinutes(15));
       KubernetesApiException expired = assertThrows(KubernetesApiException.class,
           () -> client.getConfigMap("sync", "rotation"));
       assertEquals(401, expired.code());

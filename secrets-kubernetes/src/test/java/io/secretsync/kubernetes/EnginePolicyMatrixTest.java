@@ -220,6 +220,8 @@ class EnginePolicyMatrixTest {
             meta.path("annotations").has(SyncEngine.ANNOTATION_MANAGED_KEYS));
         assertEquals(1, writes().size());
         assertEquals("POST", writes().get(0).method());
+        assertEquals("externalsecrets.external-secrets.io/es", meta.path("managedFields").path(0).path("manager")
+            .asText(), "ESO's field manager: " + meta.path("managedFields"));
       }
       case MERGE -> {
         assertEquals(Outcome.SKIPPED, result.outcome());

@@ -1,9 +1,12 @@
 package io.secretsync.core;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * ESO's hashes on a target Secret, computed byte for byte as ESO computes them
@@ -22,6 +25,25 @@ final class EsoHash {
    * annotation can test guesses of a low-entropy value offline.
    */
   static String dataHash(SecretData data) {
+    return sha3(goRendering(data));
+  }
+
+  /**
+   * The keyed form of {@link #dataHash}: HMAC-SHA3-224 with {@code key} over the same text, also 56
+   * hex characters. Without the key the value tells nothing about the data.
+   */
+  static String dataHmac(SecretData data, byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA3-224");
+      mac.init(new SecretKeySpec(key, "HmacSHA3-224"));
+      return HexFormat.of().formatHex(mac.doFinal(goRendering(data).getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA3-224 is part of every Java 17 runtime", e);
+    }
+  }
+
+  /** Go's {@code %+v} of a {@code map[string][]byte}: keys sorted, each value as its decimal bytes. */
+  private static String goRendering(SecretData data) {
     StringBuilder text = new StringBuilder("map[");
     boolean[] first = {true};
     data.forEach((key, value) -> {
@@ -38,7 +60,7 @@ final class EsoHash {
       }
       text.append(']');
     });
-    return sha3(text.append(']').toString());
+    return text.append(']').toString();
   }
 
   /** The {@code reconcile.external-secrets.io/created-by} label: the hash of {@code "<namespace>/<name>"}, 56 characters. */

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * does not throw for a failed sync; it throws only for a programming error (a null argument).
  *
  * <p>The target metadata is ESO's: label {@value #LABEL_MANAGED}{@code =true}, annotation
- * {@value #ANNOTATION_DATA_HASH} (ESO's SHA3-224 of the data, equal to what ESO writes), and with
+ * {@value #ANNOTATION_DATA_HASH} (ESO's SHA3-224 of the data, equal to what ESO writes, or a keyed
+ * HMAC with {@link Builder#dataHashKey}), and with
  * creationPolicy Owner a controller ownerReference to the ExternalSecret (when it has a uid) and
  * label {@value #LABEL_CREATED_BY}. One addition: with creationPolicy Merge or CreateOrMerge the
  * annotation {@value #ANNOTATION_MANAGED_KEYS} lists the keys this library wrote, which ESO reads
@@ -80,12 +82,15 @@ public final class SyncEngine {
   private final TargetWriter writer;
   private final Clock clock;
   private final TemplateRenderer templates;
+  private final Function<SecretData, String> dataHash;
 
   private SyncEngine(Builder builder) {
     this.stores = requireNonNull(builder.stores, "stores: call Builder.stores(registry)");
     this.writer = requireNonNull(builder.writer, "writer: call Builder.writer(targetWriter)");
     this.clock = builder.clock;
     this.templates = builder.templates;
+    byte[] key = builder.dataHashKey;
+    this.dataHash = key == null ? EsoHash::dataHash : data -> EsoHash.dataHmac(data, key);
   }
 
   public static Builder builder() {
@@ -223,7 +228,7 @@ public final class SyncEngine {
     String name = es.targetName();
 
     if (dryRun) {
-      TargetPlanner.Plan plan = TargetPlanner.plan(es, rendered, writer.read(ns, name));
+      TargetPlanner.Plan plan = TargetPlanner.plan(es, rendered, writer.read(ns, name), dataHash);
       TargetWriter.Action action = preview(plan.change());
       return result(es, now, true, plan.reason(), plan.message(), outcome(action, plan), plan.data(),
           plan.changes(), plan.desired());
@@ -231,7 +236,7 @@ public final class SyncEngine {
 
     TargetPlanner.Plan[] last = new TargetPlanner.Plan[1];
     TargetWriter.WriteResult written = writer.apply(ns, name, es.metadata().name(), current -> {
-      last[0] = TargetPlanner.plan(es, rendered, current);
+      last[0] = TargetPlanner.plan(es, rendered, current, dataHash);
       return last[0].change();
     });
     TargetPlanner.Plan plan = last[0];
@@ -311,6 +316,7 @@ public final class SyncEngine {
     private TargetWriter writer;
     private Clock clock = Clock.systemUTC();
     private TemplateRenderer templates = new io.secretsync.core.template.SecretTemplating();
+    private byte[] dataHashKey;
 
     private Builder() {}
 
@@ -339,6 +345,27 @@ public final class SyncEngine {
      */
     public Builder templates(TemplateRenderer renderer) {
       this.templates = requireNonNull(renderer);
+      return this;
+    }
+
+    /**
+     * Computes the {@value #ANNOTATION_DATA_HASH} annotation as HMAC-SHA3-224 keyed with {@code key}
+     * (at least 16 bytes; 32 random bytes are a good choice) instead of ESO's plain SHA3-224.
+     *
+     * <p>The trade-off: ESO's unkeyed hash lets anyone who can read a Secret's metadata (a metadata-only
+     * list or watch, a backup or a GitOps diff that hides data but shows annotations) test guesses of a
+     * low-entropy value offline; the keyed hash tells nothing without the key. In exchange the value
+     * no longer equals ESO's, so ESO taking over such a Secret (or this library taking over from ESO)
+     * rewrites its metadata once; changing or losing the key makes every Secret's annotation change
+     * once (a metadata-only update, no data change); every replica must use the same key; and the key
+     * is a secret to keep like any credential. Default: ESO's unkeyed hash.
+     */
+    public Builder dataHashKey(byte[] key) {
+      requireNonNull(key, "key");
+      if (key.length < 16) {
+        throw new IllegalArgumentException("dataHashKey must be at least 16 bytes, got " + key.length);
+      }
+      this.dataHashKey = key.clone();
       return this;
     }
 

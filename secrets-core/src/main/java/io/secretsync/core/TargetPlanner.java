@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Decides the target Secret for an ExternalSecret from what the providers gave (after templating)
@@ -59,6 +60,12 @@ final class TargetPlanner {
       SecretData data, KeyChanges changes, Optional<TargetSecret> desired) {}
 
   static Plan plan(ExternalSecret es, Rendered rendered, Optional<TargetSecret> current) {
+    return plan(es, rendered, current, EsoHash::dataHash);
+  }
+
+  /** As {@link #plan(ExternalSecret, Rendered, Optional)}, with {@code dataHash} computing the data-hash annotation. */
+  static Plan plan(ExternalSecret es, Rendered rendered, Optional<TargetSecret> current,
+      Function<SecretData, String> dataHash) {
     CreationPolicy policy = es.spec().target().creationPolicy();
     if (policy == CreationPolicy.NONE) {
       return kept(Outcome.SKIPPED, SyncResult.REASON_SYNCED, SyncResult.MESSAGE_SYNCED, rendered.data());
@@ -101,7 +108,7 @@ final class TargetPlanner {
     } else if (createdBy.equals(labels.get(SyncEngine.LABEL_CREATED_BY))) {
       labels.remove(SyncEngine.LABEL_CREATED_BY);
     }
-    annotations.put(SyncEngine.ANNOTATION_DATA_HASH, EsoHash.dataHash(finalData));
+    annotations.put(SyncEngine.ANNOTATION_DATA_HASH, dataHash.apply(finalData));
     if (policy == CreationPolicy.MERGE || policy == CreationPolicy.CREATE_OR_MERGE) {
       annotations.put(SyncEngine.ANNOTATION_MANAGED_KEYS, String.join(",", rendered.data().keys()));
     } else {

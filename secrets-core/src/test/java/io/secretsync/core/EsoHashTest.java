@@ -38,4 +38,19 @@ class EsoHashTest {
     assertEquals(EsoHash.dataHash(SecretData.ofStrings(Map.of("k", "v", "l", "w"))),
         EsoHash.dataHash(SecretData.ofStrings(Map.of("l", "w", "k", "v"))));
   }
+
+  @Test
+  void keyedHashIsHmacSha3OverTheSameTextAndDependsOnTheKey() throws Exception {
+    SecretData data = SecretData.ofStrings(Map.of("password", "hunter2"));
+    byte[] key = "0123456789abcdef0123456789abcdef".getBytes(UTF_8);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA3-224");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA3-224"));
+    String expected = HexFormat.of().formatHex(mac.doFinal("map[password:[104 117 110 116 101 114 50]]".getBytes(UTF_8)));
+
+    assertEquals(expected, EsoHash.dataHmac(data, key));
+    assertEquals(56, expected.length());
+    org.junit.jupiter.api.Assertions.assertNotEquals(EsoHash.dataHash(data), EsoHash.dataHmac(data, key));
+    org.junit.jupiter.api.Assertions.assertNotEquals(EsoHash.dataHmac(data, key),
+        EsoHash.dataHmac(data, "another-key-of-sixteen-or-more".getBytes(UTF_8)));
+  }
 }

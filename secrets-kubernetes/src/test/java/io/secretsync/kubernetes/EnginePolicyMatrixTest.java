@@ -389,4 +389,26 @@ class EnginePolicyMatrixTest {
 
     assertTrue(target().isEmpty(), "the ownerReference lets the API server's garbage collector remove it");
   }
+
+  @Test
+  void keyedDataHashHidesTheDataAndUnchangedSyncsStillWriteNothing() throws Exception {
+    byte[] key = "a-key-the-operator-keeps-secret-32".getBytes(StandardCharsets.UTF_8);
+    SyncEngine keyed = SyncEngine.builder().stores(registry).writer(KubernetesSecretWriter.create(client))
+        .dataHashKey(key).build();
+    ExternalSecret es = externalSecret(CreationPolicy.OWNER, DeletionPolicy.RETAIN);
+
+    keyed.sync(es);
+    kube.auditLog().clear();
+    SyncResult again = keyed.sync(es);
+
+    String annotation = target().orElseThrow().path("metadata").path("annotations")
+        .path(SyncEngine.ANNOTATION_DATA_HASH).asText();
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA3-224");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA3-224"));
+    assertEquals(HexFormat.of().formatHex(mac.doFinal("map[password:[112 119 45 49]]".getBytes(StandardCharsets.UTF_8))),
+        annotation);
+    assertFalse(annotation.equals(esoHash(Map.of("password", "pw-1"))));
+    assertEquals(Outcome.UNCHANGED, again.outcome());
+    assertTrue(writes().isEmpty());
+  }
 }

@@ -77,7 +77,12 @@ final class ApiTransport implements AutoCloseable {
   private static Interceptor authenticator(BearerToken token, KubernetesConfig config) {
     return chain -> {
       Request request = chain.request().newBuilder().header("User-Agent", USER_AGENT).build();
-      Optional<String> bearer = token.current();
+      Optional<String> bearer;
+      try {
+        bearer = token.current();
+      } catch (IOException e) {
+        throw new TokenUnreadable(config.bearerTokenFile().map(Object::toString).orElse("the token file"), e);
+      }
       if (bearer.isPresent()) {
         request = request.newBuilder().header("Authorization", "Bearer " + bearer.get()).build();
       } else if (config.basicAuth().isPresent()) {
@@ -252,7 +257,24 @@ final class ApiTransport implements AutoCloseable {
     };
   }
 
+  /** The bearer token file could not be read: no request was sent. */
+  private static final class TokenUnreadable extends IOException {
+    private static final long serialVersionUID = 1L;
+    final String file;
+
+    TokenUnreadable(String file, IOException cause) {
+      super("cannot read the bearer token file " + file, cause);
+      this.file = file;
+    }
+  }
+
   private KubernetesApiException unreachable(Call call, IOException e) {
+    if (e instanceof TokenUnreadable unreadable) {
+      return new KubernetesApiException(call.describe(), 0, "", "cannot read the bearer token file " + unreadable.file
+          + " (" + e.getCause().getClass().getSimpleName() + "); nothing was sent", List.of(),
+          List.of("check that the service account token is mounted (automountServiceAccountToken) or that the "
+              + "kubeconfig's tokenFile exists"), e);
+    }
     boolean tls = e instanceof SSLException;
     String what = tls ? "TLS handshake with " + config.server() + " failed: " + e.getMessage()
         : "cannot reach " + config.server() + ": " + e.getClass().getSimpleName()

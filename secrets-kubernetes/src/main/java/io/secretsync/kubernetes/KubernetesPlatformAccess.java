@@ -6,18 +6,20 @@ import io.secretsync.core.PlatformAccess;
 import io.secretsync.core.SecretSyncException;
 import io.secretsync.core.StoreRegistry;
 import io.secretsync.core.TargetSecret;
+import io.secretsync.core.template.TemplateSources;
 import io.secretsync.kubernetes.KubernetesClient.ConfigMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What providers read from the cluster, through a {@link KubernetesClient}: CA bundles and other
  * values from ConfigMaps ({@code data} or {@code binaryData}) and Secrets (tokens, AppRole secret
  * IDs, client certificates and keys), service account tokens from the TokenRequest API with the
- * audiences asked for, and namespaces' labels for ClusterSecretStore {@code namespaceSelector}
- * conditions. Every call reads the API server afresh (as ESO does without its caching flags), so a
+ * audiences asked for, namespaces' labels for ClusterSecretStore {@code namespaceSelector}
+ * conditions, and the ConfigMaps and Secrets of {@code templateFrom} ({@link TemplateSources}). Every call reads the API server afresh (as ESO does without its caching flags), so a
  * rotated CA or credential is seen on the next use.
  *
  * <p>It reads what it is asked for: ESO's namespace rules (a SecretStore may only reference its own
@@ -25,7 +27,8 @@ import java.util.Map;
  * the callers, the store registry and the provider's settings parser, before they ask. Errors name
  * the object and key (and the keys that exist), never a value. Thread-safe.
  */
-public final class KubernetesPlatformAccess implements PlatformAccess, StoreRegistry.NamespaceLabels {
+public final class KubernetesPlatformAccess implements PlatformAccess, StoreRegistry.NamespaceLabels,
+    TemplateSources {
 
   private final KubernetesClient client;
 
@@ -74,6 +77,17 @@ public final class KubernetesPlatformAccess implements PlatformAccess, StoreRegi
       }
       throw new SecretSyncException("cannot get a token for " + what + ": " + e.getMessage(), hints, e);
     }
+  }
+
+  @Override
+  public Optional<Map<String, String>> configMap(String namespace, String name) {
+    return read("ConfigMap " + namespace + "/" + name, () -> client.getConfigMap(namespace, name)).map(ConfigMap::data);
+  }
+
+  @Override
+  public Optional<Map<String, byte[]>> secret(String namespace, String name) {
+    return read("Secret " + namespace + "/" + name, () -> client.getSecret(namespace, name))
+        .map(secret -> secret.data().toMap());
   }
 
   @Override

@@ -150,4 +150,22 @@ class InClusterConfigTest {
           expired.hints().toString());
     }
   }
+
+  @Test
+  void tokenFileThatVanishesBeforeTheFirstRequestIsNamed() throws IOException {
+    mountServiceAccount();
+    KubernetesConfig config = KubernetesConfig.loader().environment(podEnvironment())
+        .serviceAccountDirectory(serviceAccount).load();
+    Files.delete(serviceAccount.resolve("token"));
+    kube.auditLog().clear();
+
+    try (KubernetesClient client = KubernetesClient.create(config)) {
+      KubernetesApiException e = assertThrows(KubernetesApiException.class, () -> client.getSecret("sync", "x"));
+
+      assertTrue(e.isTransportFailure());
+      assertTrue(e.getMessage().contains("cannot read the bearer token file " + serviceAccount.resolve("token")),
+          e.getMessage());
+      assertTrue(kube.auditLog().entries().isEmpty(), "nothing was sent");
+    }
+  }
 }

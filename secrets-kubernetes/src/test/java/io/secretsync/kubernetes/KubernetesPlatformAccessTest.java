@@ -131,4 +131,13 @@ class KubernetesPlatformAccessTest {
     }
     assertEquals("team-a", platform.labels("team-a").get("kubernetes.io/metadata.name"));
   }
+
+  @Test
+  void templateSourcesReadConfigMapsAndSecrets() {
+    assertEquals(kube.caCertificatePem(), platform.configMap(NS, "vault-ca").orElseThrow().get("ca.crt"));
+    assertEquals("r", new String(platform.secret(NS, "vault-token").orElseThrow().get("role-id"),
+        StandardCharsets.UTF_8));
+    assertTrue(platform.configMap(NS, "absent").isEmpty());
+    assertTrue(platform.secret(NS, "absent").isEmpty());
+  }
 }

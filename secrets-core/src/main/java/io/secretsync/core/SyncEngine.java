@@ -124,7 +124,8 @@ public final class SyncEngine {
           Outcome.SKIPPED, SecretData.empty(), KeyChanges.NONE, Optional.empty());
     }
     try {
-      TargetWriter.WriteResult written = writer.apply(es.metadata().namespace(), es.targetName(), current -> {
+      TargetWriter.WriteResult written = writer.apply(es.metadata().namespace(), es.targetName(), es.metadata().name(),
+          current -> {
         try {
           return TargetPlanner.deletion(es, current);
         } catch (TargetException.OwnershipException notOurs) {
@@ -195,7 +196,8 @@ public final class SyncEngine {
         TargetWriter.Action action;
         try {
           action = dryRun ? preview(TargetPlanner.deletion(es, writer.read(es.metadata().namespace(), es.targetName())))
-              : writer.apply(es.metadata().namespace(), es.targetName(), current -> TargetPlanner.deletion(es, current))
+              : writer.apply(es.metadata().namespace(), es.targetName(), es.metadata().name(),
+                  current -> TargetPlanner.deletion(es, current))
                   .action();
         } catch (SecretSyncException e) {
           return Optional.of(failure(es, now, SyncResult.MESSAGE_DELETE_FAILED, e, Optional.empty()));
@@ -228,7 +230,7 @@ public final class SyncEngine {
     }
 
     TargetPlanner.Plan[] last = new TargetPlanner.Plan[1];
-    TargetWriter.WriteResult written = writer.apply(ns, name, current -> {
+    TargetWriter.WriteResult written = writer.apply(ns, name, es.metadata().name(), current -> {
       last[0] = TargetPlanner.plan(es, rendered, current);
       return last[0].change();
     });

@@ -27,6 +27,16 @@ public interface TargetWriter {
    */
   WriteResult apply(String namespace, String name, Planner planner);
 
+  /**
+   * As {@link #apply(String, String, Planner)}, on behalf of the ExternalSecret named {@code owner}
+   * (in {@code namespace}). A writer may use the name to label its writes (on Kubernetes, the field
+   * manager {@code externalsecrets.external-secrets.io/<owner>}) and to refuse a Secret another
+   * ExternalSecret controls. The default ignores it.
+   */
+  default WriteResult apply(String namespace, String name, String owner, Planner planner) {
+    return apply(namespace, name, planner);
+  }
+
   /** Decides the change from the current state; pure, may be called more than once. */
   @FunctionalInterface
   interface Planner {

@@ -142,6 +142,7 @@ class InClusterConfigTest {
 
       // an expired token in the file is refused by the server as Unauthorized
       writeToken(kube.serviceAccountToken("sync", "controller", List.of(), Duration.ofMinutes(10)));
+      // past the expiry plus the API server's one minute of leeway (go-jose's DefaultLeeway)
       clock.advance(Duration.ofMinutes(15));
       KubernetesApiException expired = assertThrows(KubernetesApiException.class,
           () -> client.getConfigMap("sync", "rotation"));

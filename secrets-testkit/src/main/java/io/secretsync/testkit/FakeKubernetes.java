@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.secretsync.testkit.kubernetes.ApiServer;
+import io.secretsync.testkit.kubernetes.InProcessApi;
 import io.secretsync.testkit.server.AuditLog;
 import io.secretsync.testkit.server.FaultInjector;
 import io.secretsync.testkit.server.ServerRequest;
@@ -96,7 +97,7 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
   private static final String MANAGER = "fake-kubernetes";
 
   private final ApiServer api;
-  private final ApiServer.Local local;
+  private final InProcessApi local;
   private final TestHttpServer server;
   private final TestPki pki;
   private final IssuedCertificate certificate;

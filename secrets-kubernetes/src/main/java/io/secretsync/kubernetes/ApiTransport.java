@@ -230,7 +230,7 @@ final class ApiTransport implements AutoCloseable {
       if (status != null && status.isObject() && "Status".equals(status.path("kind").asText())) {
         reason = status.path("reason").asText("");
         message = status.path("message").asText("");
-        code = status.path("code").asInt(code) == 0 ? code : status.path("code").asInt(code);
+        code = status.path("code").asInt(0) > 0 ? status.path("code").asInt() : code;
         for (JsonNode cause : status.path("details").path("causes")) {
           causes.add(new KubernetesApiException.Cause(cause.path("reason").asText(""), cause.path("message").asText(""),
               cause.path("field").asText("")));

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -498,8 +497,7 @@ public final class KubernetesClient implements AutoCloseable {
     static ConfigMap fromJson(JsonNode json) {
       JsonNode meta = json.path("metadata");
       SecretData.Builder binary = SecretData.builder();
-      for (Iterator<Map.Entry<String, JsonNode>> it = json.path("binaryData").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : json.path("binaryData").properties()) {
         binary.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText("")));
       }
       return new ConfigMap(meta.path("namespace").asText(""), meta.path("name").asText(""),

@@ -9,7 +9,6 @@ import io.secretsync.core.SecretData;
 import io.secretsync.core.TargetSecret;
 import io.secretsync.core.TargetSecret.OwnerReference;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -24,8 +23,7 @@ final class SecretJson {
   static TargetSecret fromJson(JsonNode json) {
     JsonNode meta = json.path("metadata");
     SecretData.Builder data = SecretData.builder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.path("data").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : json.path("data").properties()) {
       data.put(e.getKey(), e.getValue().isNull() ? new byte[0] : Base64.getDecoder().decode(e.getValue().asText()));
     }
     return new TargetSecret(meta.path("namespace").asText(""), meta.path("name").asText(""),
@@ -93,8 +91,7 @@ final class SecretJson {
 
   static ImmutableMap<String, String> stringMap(JsonNode json) {
     ImmutableMap.Builder<String, String> out = ImmutableMap.builder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : json.properties()) {
       out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
     }
     return out.buildKeepingLast();

@@ -155,7 +155,7 @@ class EnginePolicyMatrixTest {
 
   private static Map<String, String> data(JsonNode secret) {
     Map<String, String> out = new TreeMap<>();
-    secret.path("data").fields().forEachRemaining(e -> out.put(e.getKey(),
+    secret.path("data").properties().forEach(e -> out.put(e.getKey(),
         new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)));
     return out;
   }

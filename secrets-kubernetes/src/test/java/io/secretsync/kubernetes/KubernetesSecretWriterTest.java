@@ -92,7 +92,7 @@ class KubernetesSecretWriterTest {
   private static Map<String, String> dataOf(String name) {
     ObjectNode stored = kube.get(SECRETS + "/" + name).orElseThrow();
     Map<String, String> out = new java.util.TreeMap<>();
-    stored.path("data").fields().forEachRemaining(e -> out.put(e.getKey(),
+    stored.path("data").properties().forEach(e -> out.put(e.getKey(),
         new String(Base64.getDecoder().decode(e.getValue().asText()))));
     return out;
   }

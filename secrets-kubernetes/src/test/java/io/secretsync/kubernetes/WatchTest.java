@@ -61,6 +61,7 @@ class WatchTest {
         + object.path("data").path("v").asText(""));
   }
 
+  @SuppressWarnings("unchecked")
   private Reflector<ObjectNode> watchConfigMaps(Duration serverTimeout) {
     return (Reflector<ObjectNode>) client.startWatch(ResourceType.CONFIG_MAPS, ns, "test=watch", Function.identity(),
         this::record, serverTimeout);

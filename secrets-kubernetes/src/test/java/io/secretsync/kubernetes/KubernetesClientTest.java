@@ -253,4 +253,30 @@ class KubernetesClientTest {
           e.getMessage());
     }
   }
+
+  @Test
+  void customResourceWatchReportsStatusUpdates() throws InterruptedException {
+    kube.createNamespace("client-watch");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (KubernetesClient.Watch watch = client.watch(ResourceType.CLUSTER_SECRET_STORES, "", "",
+        event -> seen.add(event.type() + " " + event.object().path("metadata").path("name").asText() + " "
+            + event.object().path("status").path("conditions").path(0).path("reason").asText("-")))) {
+      assertTrue(watch.awaitSynced(Duration.ofSeconds(10)));
+      ObjectNode store = ApiTransport.object().put("apiVersion", "external-secrets.io/v1")
+          .put("kind", "ClusterSecretStore");
+      store.putObject("metadata").put("name", "vault-backend");
+      store.putObject("spec").putObject("provider").putObject("vault").put("server", "https://vault:8200");
+      client.create(ResourceType.CLUSTER_SECRET_STORES, store, "");
+      ObjectNode status = ApiTransport.object();
+      status.putObject("status").putArray("conditions").addObject().put("type", "Ready").put("status", "True")
+          .put("reason", "Valid").put("message", "store validated");
+      client.patchStatus(ResourceType.CLUSTER_SECRET_STORES, "", "vault-backend", status, "");
+
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (seen.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(List.of("ADDED vault-backend -", "MODIFIED vault-backend Valid"), seen);
+    }
+  }
 }

@@ -122,4 +122,32 @@ class KubernetesControllerTest {
       assertTrue(controller.isReady());
     }
   }
+
+  @Test
+  void aRestartResumesFromTheStatusTheExternalSecretsCarryAndRepairsATargetDeletedMeanwhile() {
+    String ns = "resume";
+    cluster.kube.createNamespace(ns);
+    cluster.putPassword(ns, "kept", "pw-kept");
+    cluster.putPassword(ns, "lost", "pw-lost");
+    cluster.kube.apply(externalSecret(ns, "kept", "1h", "Owner"));
+    cluster.kube.apply(externalSecret(ns, "lost", "1h", "Owner"));
+    try (KubernetesController first = controller(ns).build()) {
+      first.start();
+      for (String name : List.of("kept", "lost")) {
+        await(name + " is synced and its status written", () -> cluster.readyCondition(
+            cluster.externalSecretObject(ns, name)).path("reason").asText().equals("SecretSynced"));
+      }
+    }
+    assertTrue(cluster.kube.delete("v1", "Secret", ns, "lost-creds"));
+
+    SyncCounter counter = new SyncCounter();
+    // one worker: a resync of "kept" would be queued before the repair of "lost"
+    try (KubernetesController second = controller(ns).workers(1).listener(counter).build()) {
+      second.start();
+      await("the deleted target is recreated", () -> cluster.password(ns, "lost-creds").equals(Optional.of("pw-lost")));
+      await("its repair is counted", () -> counter.syncs(ns, "lost") == 1);
+      assertEquals(0, counter.syncs(ns, "kept"), "an ExternalSecret synced within its interval is not synced again");
+      assertTrue(second.status(ns, "kept").orElseThrow().isReady(), "its status is resumed");
+    }
+  }
 }

@@ -128,8 +128,20 @@ public final class Walkthrough {
     }
   }
 
-  /** Runs every step and returns the sync of each ExternalSecret. */
+  /** Runs every step and returns the sync of each ExternalSecret, ordered by namespace and name. */
   public List<SyncResult> run() {
+    setUp();
+    try (KubernetesClient kube = KubernetesClient.create(target.kubernetes())) {
+      return syncAndValidate(kube);
+    }
+  }
+
+  /**
+   * Runs the steps up to and including creating the ClusterSecretStores and ExternalSecrets, and
+   * syncs nothing: the cluster and Vault as External Secrets Operator (or a controller built on this
+   * library) would find them.
+   */
+  public void setUp() {
     VaultHttp vault = new VaultHttp(target.vaultAddress(), target.vaultToken(), target.vaultCaPem());
     try (KubernetesClient kube = KubernetesClient.create(target.kubernetes())) {
       putSecretData(vault);
@@ -137,7 +149,6 @@ public final class Walkthrough {
       configureKubernetesAuth(vault, reviewerJwt);
       createPoliciesAndRoles(vault);
       createStoresAndExternalSecrets(kube);
-      return syncAndValidate(kube);
     }
   }
 

@@ -25,6 +25,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -56,8 +58,10 @@ import java.util.Map;
  * {@code vault} CLI makes. It prints what it does and the Secrets' names, keys and sizes; never a
  * value, a token or a JWT.
  *
- * <p>{@link #main} runs it on a {@link Sandbox} (a FakeVault and a FakeKubernetes on 127.0.0.1
- * sharing a CA); {@link #Walkthrough(Target, PrintStream)} takes any Vault and cluster.
+ * <p>{@link #main} runs it on an in-process {@link Sandbox} (a FakeVault and a FakeKubernetes on
+ * 127.0.0.1 sharing a CA), or on the Vault and cluster the environment names;
+ * {@link #Walkthrough(Target, PrintStream)} takes any. Against a real cluster, the API server
+ * address in the kubeconfig becomes Vault's {@code kubernetes_host}, so Vault must reach it there.
  */
 public final class Walkthrough {
 
@@ -74,6 +78,34 @@ public final class Walkthrough {
               .caCertificatesPem(sandbox.caCertificatePem())
               .bearerToken(sandbox.kubernetesAdminToken())
               .build());
+    }
+
+    /**
+     * As the {@code vault} CLI and kubectl find them: {@code VAULT_ADDR}, {@code VAULT_TOKEN},
+     * {@code VAULT_CACERT} (a PEM file) and the cluster from {@code KUBECONFIG} (or
+     * {@code ~/.kube/config}, or in a pod its service account). What {@code . <dir>/env} sets after
+     * {@code secrets-sync sandbox --dir <dir>}.
+     *
+     * @throws IllegalArgumentException naming a variable that is missing or a file that cannot be read
+     */
+    public static Target fromEnvironment(Map<String, String> environment) {
+      String caFile = required(environment, "VAULT_CACERT");
+      String caPem;
+      try {
+        caPem = Files.readString(Path.of(caFile));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read VAULT_CACERT " + caFile + ": " + e.getMessage(), e);
+      }
+      return new Target(required(environment, "VAULT_ADDR"), required(environment, "VAULT_TOKEN"), caPem,
+          KubernetesConfig.loader().environment(environment).load());
+    }
+
+    private static String required(Map<String, String> environment, String name) {
+      String value = environment.getOrDefault(name, "").strip();
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException(name + " is not set");
+      }
+      return value;
     }
 
     @Override
@@ -117,15 +149,34 @@ public final class Walkthrough {
     this.out = out;
   }
 
+  /**
+   * With {@code VAULT_ADDR} set, runs against the Vault and cluster the environment names
+   * ({@link Target#fromEnvironment}); otherwise starts an in-process {@link Sandbox} and runs against
+   * it. Exits with 0 when every ExternalSecret synced, 1 otherwise.
+   */
   public static void main(String[] args) {
-    try (Sandbox sandbox = Sandbox.start()) {
-      List<SyncResult> results = new Walkthrough(Target.of(sandbox), System.out).run();
-      System.exit(results.stream().anyMatch(SyncResult::failed) ? 1 : 0);
+    boolean allSynced;
+    try {
+      if (System.getenv("VAULT_ADDR") != null) {
+        allSynced = runOn(Target.fromEnvironment(System.getenv()));
+      } else {
+        try (Sandbox sandbox = Sandbox.start()) {
+          allSynced = runOn(Target.of(sandbox));
+        }
+      }
     } catch (SecretSyncException e) {
       System.err.println("failed: " + e.getMessage());
       e.hints().forEach(hint -> System.err.println("  hint: " + hint));
-      System.exit(1);
+      allSynced = false;
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      System.err.println("failed: " + e.getMessage());
+      allSynced = false;
     }
+    System.exit(allSynced ? 0 : 1);
+  }
+
+  private static boolean runOn(Target target) {
+    return new Walkthrough(target, System.out).run().stream().noneMatch(SyncResult::failed);
   }
 
   /** Runs every step and returns the sync of each ExternalSecret, ordered by namespace and name. */

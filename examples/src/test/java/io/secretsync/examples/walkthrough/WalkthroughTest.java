@@ -3,6 +3,7 @@ package io.secretsync.examples.walkthrough;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,11 +17,15 @@ import io.secretsync.testkit.Sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walkthrough program against a Sandbox (FakeVault and FakeKubernetes over HTTPS on loopback): Vault
@@ -93,15 +98,29 @@ class WalkthroughTest {
   }
 
   @Test
-  void aSecondRunChangesNothing() {
+  void aSecondRunFromTheSandboxsEnvFilesChangesNothing(@TempDir Path dir) throws Exception {
+    // what `. <dir>/env` sets after `secrets-sync sandbox --dir <dir>`: VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, KUBECONFIG
+    Map<String, String> environment = new HashMap<>();
+    for (String line : Files.readAllLines(sandbox.writeFiles(dir).env())) {
+      String assignment = line.substring("export ".length());
+      int equals = assignment.indexOf('=');
+      environment.put(assignment.substring(0, equals), assignment.substring(equals + 2, assignment.length() - 1));
+    }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    List<SyncResult> second = new Walkthrough(Walkthrough.Target.of(sandbox),
+    List<SyncResult> second = new Walkthrough(Walkthrough.Target.fromEnvironment(environment),
         new PrintStream(output, true, StandardCharsets.UTF_8)).run();
     assertEquals(3, second.size());
     for (SyncResult result : second) {
       assertEquals(Outcome.UNCHANGED, result.outcome(), result::toString);
     }
     assertNoSecretIn(output.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aMissingVariableIsNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Walkthrough.Target.fromEnvironment(Map.of("VAULT_ADDR", "https://127.0.0.1:8200")));
+    assertEquals("VAULT_CACERT is not set", e.getMessage());
   }
 
   @Test

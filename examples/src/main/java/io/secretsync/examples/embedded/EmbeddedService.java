@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  *       otherwise the system roots);
  *   <li>{@code VAULT_TOKEN}: a token whose policy may read the secret; or, in a pod,
  *       {@code VAULT_K8S_ROLE}: a Vault Kubernetes auth role bound to the pod's service account, whose
- *       projected token is read at every login ({@code VAULT_K8S_MOUNT}, default {@code kubernetes});
+ *       projected token is read at every login ({@code VAULT_K8S_MOUNT}, default {@code kubernetes};
+ *       {@code VAULT_K8S_TOKEN_FILE}, default the pod's {@code /var/run/secrets/kubernetes.io/serviceaccount/token});
  *   <li>{@code APP_VAULT_KEY} and {@code APP_VAULT_PROPERTY}: where the {@code .env} is (default
  *       {@code example-api/env-file} and {@code dotenv} in the {@code VAULT_KV_MOUNT} mount, default
  *       {@code secret});
@@ -158,6 +159,8 @@ public final class EmbeddedService implements AutoCloseable {
       return VaultAuth.kubernetes(KubernetesAuthOptions.builder()
           .mountPath(setting(environment, "VAULT_K8S_MOUNT").orElse(KubernetesAuthOptions.DEFAULT_MOUNT_PATH))
           .role(role.get())
+          .tokenFile(setting(environment, "VAULT_K8S_TOKEN_FILE").map(Path::of)
+              .orElse(KubernetesAuthOptions.DEFAULT_TOKEN_FILE))
           .build());
     }
     throw new IllegalArgumentException("set VAULT_TOKEN, or VAULT_K8S_ROLE when running in a pod");

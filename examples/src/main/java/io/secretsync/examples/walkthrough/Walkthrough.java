@@ -114,10 +114,14 @@ public final class Walkthrough {
     }
   }
 
-  /** One of the walkthrough's apps: where its file is in Vault and which Secret key it becomes. */
-  record App(String name, String vaultKey, String property, String secretName, String secretKey, String file) {}
+  /**
+   * One of the walkthrough's apps: where its file is in Vault ({@code secret/<vaultKey>}, property
+   * {@code property}), the Secret and key it becomes, and the file's (example) content.
+   */
+  public record App(String name, String vaultKey, String property, String secretName, String secretKey, String file) {}
 
-  static final List<App> APPS = List.of(
+  /** The walkthrough's three apps. */
+  public static final List<App> APPS = List.of(
       new App("example-api", "example-api/env-file", "dotenv", "example-api-env-file", ".env", """
           PORT=8080
           PUBLIC_URL=https://api.example.com
@@ -134,7 +138,7 @@ public final class Walkthrough {
           """));
 
   /** The audience the walkthrough's roles require of the operator's service account token. */
-  static final String AUDIENCE = "https://kubernetes.default.svc.cluster.local";
+  public static final String AUDIENCE = "https://kubernetes.default.svc.cluster.local";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String FIELD_MANAGER = "walkthrough";

@@ -32,7 +32,8 @@ final class SyncLog implements SyncListener {
     String name = es.metadata().namespace() + "/" + es.metadata().name();
     if (result.failed()) {
       out.println(name + ": failed: " + result.reason() + ": " + result.message());
-      result.error().map(SecretSyncException::hints).ifPresent(hints -> hints.forEach(h -> out.println("  hint: " + h)));
+      result.error().map(SecretSyncException::hints)
+          .ifPresent(hints -> hints.forEach(hint -> out.println("  hint: " + hint)));
       return;
     }
     if (result.outcome() == SyncResult.Outcome.CREATED || result.outcome() == SyncResult.Outcome.UPDATED) {

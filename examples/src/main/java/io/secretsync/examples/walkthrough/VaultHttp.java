@@ -90,7 +90,8 @@ final class VaultHttp {
       } catch (IOException e) {
         errors = "(no JSON body)";
       }
-      throw new IllegalStateException(method + " v1/" + path + ": Vault answered " + answer.statusCode() + " " + errors);
+      throw new IllegalStateException(
+          method + " v1/" + path + ": Vault answered " + answer.statusCode() + " " + errors);
     }
   }
 

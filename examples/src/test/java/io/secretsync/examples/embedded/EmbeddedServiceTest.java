@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * by a {@link TestScheduler}.
  */
 class EmbeddedServiceTest {
-  private static final String FIRST_ENV = "# example-api\nPORT=8080\nAPI_KEY=first-key-value\nDATABASE_URL=postgres://api@db/api\n";
+  private static final String FIRST_ENV =
+      "# example-api\nPORT=8080\nAPI_KEY=first-key-value\nDATABASE_URL=postgres://api@db/api\n";
   private static final String SECOND_ENV = "PORT=8080\nAPI_KEY=second-key-value\nFEATURE_FLAGS=beta\n";
 
   @TempDir Path dir;

@@ -169,7 +169,10 @@ final class KubernetesResources implements ResourceSource {
       statusSink.reportInvalidStore(object, kind, ns, name, e, clock);
       return;
     }
-    changes.applyStore(store);
+    // A status write changes only the resourceVersion: re-applying would replace the live store
+    // (a new login) and re-sync its users. The controller compares definitions, so leave it out.
+    changes.applyStore(new SecretStoreResource(store.kind(), store.metadata().withResourceVersion(""),
+        store.controller(), store.provider(), store.retrySettings(), store.refreshInterval(), store.conditions()));
   }
 
   // ---- ExternalSecrets ---------------------------------------------------------------------

@@ -219,7 +219,7 @@ class DiagnoseCommandTest {
     }
     assertTrue(worker != null, run.out());
     assertFalse(worker.path("ok").asBoolean());
-    JsonNode login = worker.path("checks").get(4);
+    JsonNode login = worker.path("checks").get(3);
     assertEquals("login", login.path("check").asText());
     assertEquals("FAILED", login.path("status").asText());
     assertEquals(4, login.path("issues").get(0).path("number").asInt());

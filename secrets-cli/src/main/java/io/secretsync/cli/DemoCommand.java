@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     try (Sandbox sandbox = Sandbox.start()) {
       out.println("== Start a sandbox: Vault (as `vault server -dev`, KV v2 at secret/) at " + sandbox.vaultAddress()
           + ", a Kubernetes API server at " + sandbox.kubernetesUrl() + ", both HTTPS with one CA");
-      try (Walkthrough walkthrough = Walkthrough.setUp(sandbox, out)) {
+      try (SandboxWalkthrough walkthrough = SandboxWalkthrough.setUp(sandbox, out)) {
         return run(walkthrough, out);
       }
     } finally {
@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static int run(Walkthrough w, PrintWriter out) {
+  private static int run(SandboxWalkthrough w, PrintWriter out) {
     KubernetesClient kube = w.kube();
     KubernetesPlatformAccess platform = KubernetesPlatformAccess.create(kube);
     try (StoreRegistry registry = StoreRegistry.builder().provider(new VaultStoreProvider())
@@ -75,8 +75,8 @@ final class DemoCommand implements Callable<Integer> {
       ok &= syncAll(engine, externalSecrets, out);
 
       section(out, "Rotate the API key in Vault; the refresh (refreshInterval: 2m) updates the Secret");
-      Walkthrough.KvPut api = Walkthrough.KV.get(0);
-      w.kvPut(api.path(), api.property(), api.file(), Walkthrough.DOTENV_ROTATED);
+      SandboxWalkthrough.KvPut api = SandboxWalkthrough.KV.get(0);
+      w.kvPut(api.path(), api.property(), api.file(), SandboxWalkthrough.DOTENV_ROTATED);
       out.println("$ secrets-sync sync --once    # what the refresh does when the interval has passed");
       ok &= syncAll(engine, externalSecrets, out);
       showSecrets(kube, externalSecrets.subList(0, 1), out);
@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     List<ExternalSecret> externalSecrets = new ArrayList<>();
-    for (String app : Walkthrough.APPS) {
+    for (String app : SandboxWalkthrough.APPS) {
       for (ObjectNode item : kube.list(ResourceType.EXTERNAL_SECRETS, app, null).items()) {
         Manifests m = loader.loadObject(item, "cluster").throwIfErrors();
         externalSecrets.addAll(m.externalSecrets());

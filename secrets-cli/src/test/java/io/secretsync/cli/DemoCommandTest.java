@@ -47,15 +47,15 @@ class DemoCommandTest {
       assertTrue(text.contains(app + ": synced -> Secret " + app + " (created)"), text);
       assertTrue(text.contains(app + ": synced -> Secret " + app + " (unchanged)"), text);
     }
-    assertTrue(text.contains("    .env: " + Walkthrough.DOTENV.length() + " bytes"), text);
-    assertTrue(text.contains("    config.json: " + Walkthrough.CONFIG_JSON.length() + " bytes"), text);
-    assertTrue(text.contains("    config.yml: " + Walkthrough.CONFIG_YML.length() + " bytes"), text);
+    assertTrue(text.contains("    .env: " + SandboxWalkthrough.DOTENV.length() + " bytes"), text);
+    assertTrue(text.contains("    config.json: " + SandboxWalkthrough.CONFIG_JSON.length() + " bytes"), text);
+    assertTrue(text.contains("    config.yml: " + SandboxWalkthrough.CONFIG_YML.length() + " bytes"), text);
     assertTrue(text.matches("(?s).*  secret example-api/example-api-env-file type=Opaque data-hash=[0-9a-f]{12}\n.*"),
         text);
     // the rotation is picked up by the refresh, with a new hash
     assertTrue(text.contains("example-api/example-api-env-file: synced -> Secret example-api/example-api-env-file "
         + "(updated)"), text);
-    assertTrue(text.contains("    .env: " + Walkthrough.DOTENV_ROTATED.length() + " bytes"), text);
+    assertTrue(text.contains("    .env: " + SandboxWalkthrough.DOTENV_ROTATED.length() + " bytes"), text);
     java.util.regex.Matcher hashes = java.util.regex.Pattern
         .compile("secret example-api/example-api-env-file type=Opaque data-hash=([0-9a-f]{12})").matcher(text);
     assertTrue(hashes.find(), text);

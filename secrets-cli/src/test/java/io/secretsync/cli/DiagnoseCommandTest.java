@@ -33,7 +33,7 @@ class DiagnoseCommandTest {
   @TempDir Path dir;
 
   private Sandbox sandbox;
-  private Walkthrough walkthrough;
+  private SandboxWalkthrough walkthrough;
   private Path kubeconfig;
   private Map<String, String> operatorEnv;
 
@@ -42,7 +42,7 @@ class DiagnoseCommandTest {
   @BeforeEach
   void setUpTheWalkthrough() throws Exception {
     sandbox = Sandbox.start();
-    walkthrough = Walkthrough.setUp(sandbox, new PrintWriter(Writer.nullWriter()));
+    walkthrough = SandboxWalkthrough.setUp(sandbox, new PrintWriter(Writer.nullWriter()));
     Sandbox.WrittenFiles files = sandbox.writeFiles(dir.resolve("sandbox"));
     kubeconfig = files.kubeconfig().orElseThrow();
     operatorEnv = Map.of("VAULT_ADDR", sandbox.vaultAddress(), "VAULT_TOKEN", sandbox.vaultRootToken(),
@@ -94,7 +94,7 @@ class DiagnoseCommandTest {
     assertTrue(run.out().contains("ClusterSecretStore vault-example-api\n  ok      config: "), run.out());
     assertTrue(run.out().contains("  ok      login: Vault accepted the login"), run.out());
     assertTrue(run.out().contains("  ok      .env <- example-api/env-file property dotenv: readable, property present ("
-        + Walkthrough.DOTENV.length() + " bytes)"), run.out());
+        + SandboxWalkthrough.DOTENV.length() + " bytes)"), run.out());
     assertTrue(run.out().endsWith("all good: 3 store(s) and 3 ExternalSecret(s) checked\n"), run.out());
     assertEquals(0, sandbox.kubernetes().orElseThrow().list("v1", "Secret", "example-api").size(),
         "diagnose writes nothing");
@@ -243,7 +243,7 @@ class DiagnoseCommandTest {
 
   @Test
   void issue6TheExpectedPropertyDoesNotExist() {
-    walkthrough.kvPut("example-api/env-file", "env", ".env", Walkthrough.DOTENV);
+    walkthrough.kvPut("example-api/env-file", "env", ".env", SandboxWalkthrough.DOTENV);
 
     Run run = diagnose(Map.of());
 

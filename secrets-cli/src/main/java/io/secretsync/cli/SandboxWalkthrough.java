@@ -33,7 +33,7 @@ import java.util.Map;
  * The ClusterSecretStore and ExternalSecret manifests are the test kit's walkthrough files as written,
  * with only the Vault address pointed at the sandbox. Secret values are never printed. Not thread-safe.
  */
-final class Walkthrough implements AutoCloseable {
+final class SandboxWalkthrough implements AutoCloseable {
   static final List<String> APPS = List.of("example-api", "example-worker", "example-admin");
   static final String AUDIENCE = "https://kubernetes.default.svc.cluster.local";
   static final String DOTENV = "API_BASE_URL=https://api.example.com\nAPI_KEY=demo-4f1c9a2e7b\nLOG_LEVEL=info\n";
@@ -63,7 +63,7 @@ final class Walkthrough implements AutoCloseable {
   private final VaultHttp vault;
   private final Map<String, String> manifests = new LinkedHashMap<>();
 
-  private Walkthrough(Sandbox sandbox, PrintWriter out) {
+  private SandboxWalkthrough(Sandbox sandbox, PrintWriter out) {
     this.sandbox = sandbox;
     this.out = out;
     this.kubeConfig = KubernetesConfig.builder(sandbox.kubernetesUrl()).caCertificatesPem(sandbox.caCertificatePem())
@@ -78,8 +78,8 @@ final class Walkthrough implements AutoCloseable {
   }
 
   /** Performs every step of the walkthrough's setup on {@code sandbox}, printing them to {@code out}. */
-  static Walkthrough setUp(Sandbox sandbox, PrintWriter out) {
-    Walkthrough w = new Walkthrough(sandbox, out);
+  static SandboxWalkthrough setUp(Sandbox sandbox, PrintWriter out) {
+    SandboxWalkthrough w = new SandboxWalkthrough(sandbox, out);
     try {
       w.installOperator();
       w.putSecretData();
@@ -255,7 +255,7 @@ final class Walkthrough implements AutoCloseable {
 
   static String resource(String file) {
     String path = MANIFESTS + file;
-    try (InputStream in = Walkthrough.class.getResourceAsStream(path)) {
+    try (InputStream in = SandboxWalkthrough.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + path);
       }

@@ -3,10 +3,12 @@ package io.secretsync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsync.testkit.FakeKubernetes;
 import io.secretsync.testkit.Sandbox;
+import io.secretsync.testkit.TestClock;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,6 +192,67 @@ class SyncCommandTest {
     assertEquals("List", list.path("kind").asText());
     assertEquals(3, list.path("items").size());
     assertEquals("example-worker-config-file", list.path("items").get(2).path("metadata").path("name").asText());
+  }
+
+  @Test
+  void kubectlApplyAcceptsTheDryRunsYamlAndJson() throws Exception {
+    Optional<Kubectl> kubectl = Kubectl.in(dir.resolve("kubectl"));
+    assumeTrue(kubectl.isPresent(), "no kubectl on this machine: the kubectl check is skipped");
+    Map<String, String> env = Map.of("KUBECONFIG", kubeconfig.toString());
+
+    Run yaml = run(sync("--dry-run", "-o", "yaml"));
+    assertEquals(0, yaml.exitCode(), yaml.err());
+    Files.writeString(dir.resolve("secrets.yaml"), yaml.out());
+    Kubectl.Result applied = kubectl.get().sh("kubectl apply --dry-run=client -f - < " + dir.resolve("secrets.yaml"),
+        env);
+    assertEquals(0, applied.exitCode(), applied.err());
+    assertEquals("""
+        secret/example-admin-config-file created (dry run)
+        secret/example-api-env-file created (dry run)
+        secret/example-worker-config-file created (dry run)
+        """, applied.out());
+
+    assertEquals(0, run(sync("--once")).exitCode());
+    Walkthrough.Vault.of(sandbox).kvPut("example-worker/config-file", "config.json", "{\"queue\":\"other\"}");
+    try {
+      Run json = run(sync("--dry-run", "-o", "json"));
+      assertEquals(0, json.exitCode(), json.err());
+      Files.writeString(dir.resolve("secrets.json"), json.out());
+      Kubectl.Result again = kubectl.get().sh("kubectl apply --dry-run=client -f - < " + dir.resolve("secrets.json"),
+          env);
+      assertEquals(0, again.exitCode(), again.err());
+      assertEquals("""
+          secret/example-admin-config-file configured (dry run)
+          secret/example-api-env-file configured (dry run)
+          secret/example-worker-config-file configured (dry run)
+          """, again.out());
+    } finally {
+      Walkthrough.Vault.of(sandbox).kvPut("example-worker/config-file", "config.json", Walkthrough.WORKER_CONFIG);
+    }
+  }
+
+  @Test
+  void aLongRunRefreshesPerRefreshIntervalWithAProgressLinePerPass() {
+    TestClock clock = TestClock.at(java.time.Instant.parse("2026-01-10T12:00:00Z"));
+    List<Long> sleeps = new java.util.ArrayList<>();
+    SyncCommand command = new SyncCommand();
+    command.clock = clock;
+    command.sleeper = millis -> {
+      sleeps.add(millis);
+      if (sleeps.size() == 2) {
+        throw new InterruptedException("stopped");
+      }
+      clock.advance(java.time.Duration.ofMillis(millis));
+    };
+    Run r = runWith(command, "", sync("-n", "example-api"));
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals("""
+        example-api/example-api-env-file: synced -> Secret example-api/example-api-env-file (created)
+        pass 1 at 2026-01-10T12:00:00Z: 1 ExternalSecret, 1 Secret written, 0 failed; next pass in 2m0s
+        example-api/example-api-env-file: synced -> Secret example-api/example-api-env-file (unchanged)
+        pass 2 at 2026-01-10T12:02:00Z: 1 ExternalSecret, 0 Secrets written, 0 failed; next pass in 2m0s
+        """, r.out());
+    assertEquals(List.of(120_000L, 120_000L), sleeps);
   }
 
   @Test

@@ -5,7 +5,6 @@ import com.google.common.collect.ImmutableList;
 import io.secretsync.core.SecretSyncException;
 import io.secretsync.core.StoreContext;
 import io.secretsync.core.StoreRegistry;
-import io.secretsync.core.manifest.ManifestException;
 import io.secretsync.core.manifest.ManifestLoader;
 import io.secretsync.core.manifest.Manifests;
 import io.secretsync.core.model.ExternalSecret;
@@ -16,7 +15,6 @@ import io.secretsync.kubernetes.KubernetesClient.ResourceType;
 import io.secretsync.kubernetes.KubernetesConfig;
 import io.secretsync.kubernetes.KubernetesPlatformAccess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,16 +48,9 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, paramLabel = "PATH",
-      description = "A file or folder of ESO YAML (repeatable); without it, the cluster's custom resources.")
-  List<Path> files = new ArrayList<>();
+  @Mixin ManifestInputs inputs;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "The kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
-  Path kubeconfig;
-
-  @Option(names = "--context", paramLabel = "NAME", description = "The kubeconfig context (default: current).")
-  String context;
+  @Mixin ClusterOptions cluster;
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
       description = "Only ExternalSecrets and SecretStores in this namespace (default: all).")
@@ -67,6 +59,10 @@ final class DiagnoseCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = "text or json (default: ${DEFAULT-VALUE}).")
   String output;
+
+  @Option(names = {"-v", "--verbose"},
+      description = "Log each request to Vault and Kubernetes (method, path, status, time; never bodies or tokens).")
+  boolean verbose;
 
   private final Map<String, String> env;
 
@@ -86,11 +82,14 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (!output.equals("text") && !output.equals("json")) {
       throw new CommandLine.ParameterException(spec.commandLine(), "-o must be text or json, got " + output);
     }
+    if (verbose) {
+      RequestLogging.enable();
+    }
     Optional<KubernetesConfig> config;
     try {
-      config = Optional.of(loadConfig());
+      config = Optional.of(cluster.config());
     } catch (SecretSyncException e) {
-      if (files.isEmpty() || kubeconfig != null || context != null) {
+      if (!inputs.given() || cluster.kubeconfig != null || cluster.context != null) {
         err.println("diagnose: no cluster: " + e.getMessage());
         return 2;
       }
@@ -101,15 +100,21 @@ final class DiagnoseCommand implements Callable<Integer> {
     try (KubernetesClient client = config.map(KubernetesClient::create).orElse(null)) {
       List<SecretStoreResource> stores = new ArrayList<>();
       List<ExternalSecret> externalSecrets = new ArrayList<>();
-      List<String> errors = files.isEmpty() ? fromCluster(client, stores, externalSecrets)
-          : fromFiles(stores, externalSecrets);
-      if (!errors.isEmpty()) {
-        errors.forEach(e -> err.println("diagnose: " + e));
-        return 2;
+      if (inputs.given()) {
+        if (!fromFiles(stores, externalSecrets, err)) {
+          return 2;
+        }
+      } else {
+        List<String> errors = fromCluster(client, stores, externalSecrets);
+        if (!errors.isEmpty()) {
+          errors.forEach(e -> err.println("error: " + e));
+          return 2;
+        }
       }
       if (stores.isEmpty() && externalSecrets.isEmpty()) {
         err.println("diagnose: no SecretStore, ClusterSecretStore or ExternalSecret found"
-            + (files.isEmpty() ? " in the cluster" : " in " + files));
+            + (inputs.given() ? " in " + String.join(", ", inputs.paths) : " in the cluster")
+            + (namespace == null ? "" : " in namespace " + namespace));
         return 2;
       }
       Diagnostician.Report report = diagnostician(client, env).run(stores, externalSecrets);
@@ -132,22 +137,11 @@ final class DiagnoseCommand implements Callable<Integer> {
     return new Diagnostician(new StoreContext(platform, Clock.systemUTC()), platform, Optional.of(client), env);
   }
 
-  private KubernetesConfig loadConfig() {
-    KubernetesConfig.Loader loader = KubernetesConfig.loader().environment(env);
-    if (kubeconfig != null) {
-      loader.kubeconfigFiles(List.of(kubeconfig));
-    }
-    if (context != null) {
-      loader.context(context);
-    }
-    return kubeconfig != null || context != null ? loader.loadKubeconfig() : loader.load();
-  }
-
-  private List<String> fromFiles(List<SecretStoreResource> stores, List<ExternalSecret> externalSecrets) {
-    Manifests manifests = (namespace == null ? new ManifestLoader() : new ManifestLoader(namespace)).load(files);
-    List<String> errors = new ArrayList<>();
-    for (ManifestException e : manifests.errors()) {
-      errors.add(e.getMessage());
+  /** Loads the -f inputs; prints warnings and errors and returns false when there were errors. */
+  private boolean fromFiles(List<SecretStoreResource> stores, List<ExternalSecret> externalSecrets, PrintWriter err) {
+    Manifests manifests = inputs.load(namespace == null ? "default" : namespace, System.in);
+    if (!ManifestInputs.report(manifests, err)) {
+      return false;
     }
     for (SecretStoreResource store : manifests.stores()) {
       if (namespace == null || store.kind() == StoreKind.CLUSTER_SECRET_STORE
@@ -160,7 +154,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         externalSecrets.add(es);
       }
     }
-    return errors;
+    return true;
   }
 
   private List<String> fromCluster(KubernetesClient client, List<SecretStoreResource> stores,
@@ -172,8 +166,9 @@ final class DiagnoseCommand implements Callable<Integer> {
         ResourceType.EXTERNAL_SECRETS)) {
       ImmutableList<ObjectNode> items = client.list(type, type.namespaced() ? ns : "", null).items();
       for (ObjectNode item : items) {
-        String source = type.plural() + "/" + item.path("metadata").path("namespace").asText("")
-            + (type.namespaced() ? "/" : "") + item.path("metadata").path("name").asText("");
+        String ns2 = item.path("metadata").path("namespace").asText("");
+        String source = type.plural() + " " + (ns2.isEmpty() ? "" : ns2 + "/") + item.path("metadata").path("name")
+            .asText("");
         Manifests m = loader.loadObject(item, source);
         m.errors().forEach(e -> errors.add(e.getMessage()));
         stores.addAll(m.stores());

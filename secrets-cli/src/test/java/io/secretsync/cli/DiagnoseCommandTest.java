@@ -269,6 +269,29 @@ class DiagnoseCommandTest {
     assertTrue(run.err().contains("-o must be text or json, got yaml"), run.err());
   }
 
+  @Test
+  void aKubeconfigThatCannotBeUsedIsAUsageError() {
+    CommandLine cli = new CommandLine(new DiagnoseCommand(Map.of()));
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute("--kubeconfig", dir.resolve("missing").toString());
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().startsWith("diagnose: no cluster: "), err.toString());
+    assertTrue(err.toString().contains("missing"), err.toString());
+  }
+
+  @Test
+  void helpNamesEveryOptionAndTheOperatorEnvironment() {
+    CommandLine cli = SecretsSyncCommand.newCommandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    assertEquals(0, cli.execute("diagnose", "--help"));
+    for (String option : new String[] {"--filename=PATH", "--kubeconfig=FILE", "--context=NAME",
+        "--namespace=NAMESPACE", "--output=FORMAT", "--verbose", "VAULT_TOKEN", "VAULT_CACERT", "Exit status"}) {
+      assertTrue(out.toString().contains(option), option + " in " + out);
+    }
+  }
+
   private static JsonNode readJson(String text) {
     try {
       return VaultHttp.JSON.readTree(text);

@@ -136,8 +136,7 @@ final class Diagnostician {
       checks.add(server.startsWith("https:") ? Diagnosis.ok(subject, "tls", "certificate trusted and valid for the host")
           : Diagnosis.skipped(subject, "tls", "plain http: no TLS"));
       checks.add(Diagnosis.ok(subject, "login", "Vault accepted the login"));
-      checks.add(Diagnosis.ok(subject, "token", "the store holds a token Vault accepts (issued by the login, "
-          + "or a static token checked with lookup-self)"));
+      checks.add(Diagnosis.ok(subject, "token", "the store holds a token Vault accepts"));
     } catch (UnreachableException e) {
       checks.add(Diagnosis.failed(subject, "reach", e));
     } catch (TlsException e) {

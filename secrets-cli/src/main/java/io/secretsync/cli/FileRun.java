@@ -94,7 +94,10 @@ final class FileRun {
         }
         status = failed > 0 ? 1 : 0;
         if (format == SyncCommand.Output.text) {
-          out.println(progress(pass, now, results.size(), written, failed, next(due).map(n -> Duration.between(now, n))));
+          out.println(progress(pass, now, results.size(), written, failed, next(due)
+              .map(n -> "next pass in " + GoDuration.format(Duration.between(now, n).isNegative() ? Duration.ZERO
+                  : Duration.between(now, n)))
+              .orElse("nothing left to refresh")));
           out.flush();
         }
       }
@@ -113,13 +116,11 @@ final class FileRun {
     return status;
   }
 
-  static String progress(int pass, Instant at, int synced, int written, int failed,
-      java.util.Optional<Duration> next) {
+  /** {@code pass N at T: X ExternalSecrets, Y Secrets written, Z failed; <what next>}. */
+  static String progress(int pass, Instant at, int synced, int written, int failed, String next) {
     return "pass " + pass + " at " + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + synced
         + " ExternalSecret" + (synced == 1 ? "" : "s") + ", " + written + " Secret" + (written == 1 ? "" : "s")
-        + " written, " + failed + " failed; "
-        + next.map(d -> "next pass in " + GoDuration.format(d.isNegative() ? Duration.ZERO : d))
-            .orElse("nothing left to refresh");
+        + " written, " + failed + " failed; " + next;
   }
 
   private static Duration retryAfter(ExternalSecret es, int failures) {

@@ -197,7 +197,7 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /** Runs {@code work} while holding the Lease when {@code --leader-elect} is given. */
-  private int leading(KubernetesClient client, PrintWriter err, Work work) {
+  int leading(KubernetesClient client, PrintWriter err, Work work) {
     if (election == null) {
       return work.run();
     }

@@ -110,6 +110,7 @@ final class ControllerRun {
     KubernetesController controller = builder.build();
     Thread stopper = new Thread(controller::close, "secrets-sync-stop");
     boolean hooked = addShutdownHook(stopper);
+    boolean interrupted = false;
     try {
       controller.start();
       while (true) {
@@ -119,11 +120,16 @@ final class ControllerRun {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // stopped: close below, without the interrupt flag, so that the Lease release and the token
+      // revocations are not cut short; the flag is restored afterwards
+      interrupted = true;
     } finally {
       controller.close();
       if (hooked) {
         removeShutdownHook(stopper);
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     return passes.lastStatus();
@@ -211,8 +217,8 @@ final class ControllerRun {
     private final SyncCommand.Output format;
     private final PrintWriter out;
     private final SyncOutput output;
+    private final java.util.Set<String> synced = new java.util.HashSet<>();
     private int pass;
-    private int synced;
     private int written;
     private int failed;
     private int lastStatus;
@@ -226,7 +232,7 @@ final class ControllerRun {
     @Override
     public synchronized void syncFinished(ExternalSecret es, SyncResult result, Duration duration) {
       output.print(List.of(result));
-      synced++;
+      synced.add(result.namespace() + "/" + result.name());
       if (result.failed()) {
         failed++;
       } else if (result.outcome() == SyncResult.Outcome.CREATED || result.outcome() == SyncResult.Outcome.UPDATED
@@ -235,18 +241,21 @@ final class ControllerRun {
       }
     }
 
-    /** Ends the current pass when it synced anything: prints its progress line (text mode). */
+    /**
+     * Ends the current pass when it synced anything: prints its progress line (text mode), counting
+     * each ExternalSecret once however often it synced in the pass.
+     */
     synchronized void settled(Instant now) {
-      if (synced == 0) {
+      if (synced.isEmpty()) {
         return;
       }
       pass++;
       lastStatus = failed > 0 ? 1 : 0;
       if (format == SyncCommand.Output.text) {
-        out.println(FileRun.progress(pass, now, synced, written, failed, "watching for changes and refreshes"));
+        out.println(FileRun.progress(pass, now, synced.size(), written, failed, "watching for changes and refreshes"));
         out.flush();
       }
-      synced = 0;
+      synced.clear();
       written = 0;
       failed = 0;
     }

@@ -109,8 +109,7 @@ final class FileRun {
       try {
         sleeper.sleep(millis);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        break; // stopped: the command ends with this run (the flag stays clear so the Lease can be released)
       }
     }
     return status;

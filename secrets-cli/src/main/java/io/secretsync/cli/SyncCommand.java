@@ -211,8 +211,7 @@ final class SyncCommand implements Callable<Integer> {
         try {
           sleeper.sleep(200);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return 1;
+          return 1; // stopped before leading: nothing was synced
         }
       }
       err.println("leading Lease " + ns + "/" + election.leaseName);

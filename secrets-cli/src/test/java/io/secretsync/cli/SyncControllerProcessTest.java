@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -40,11 +43,9 @@ class SyncControllerProcessTest {
           env.get("VAULT_CACERT"));
       Path work = dir.resolve("work");
 
-      // Configure Vault Kubernetes auth: the reviewer service account, its token and the cluster CA.
-      ok(kubectl.sh("kubectl create namespace vault-auth --dry-run=client -o yaml | kubectl apply -f -", kubeEnv));
-      ok(kubectl.sh("kubectl -n vault-auth create serviceaccount vault-auth", kubeEnv));
-      ok(kubectl.sh("kubectl create clusterrolebinding vault-auth-tokenreview --clusterrole=system:auth-delegator"
-          + " --serviceaccount=vault-auth:vault-auth", kubeEnv));
+      // Kubernetes, as the walkthrough runs it: the reviewer service account, its token and the
+      // cluster's CA and address for Vault; ESO's namespace and service account (the Helm chart's);
+      // the CA ConfigMap; the apps' namespaces; the ClusterSecretStores and ExternalSecrets.
       Files.writeString(work.resolve("vault-auth-token.yaml"), """
           apiVersion: v1
           kind: Secret
@@ -55,12 +56,29 @@ class SyncControllerProcessTest {
               kubernetes.io/service-account.name: vault-auth
           type: kubernetes.io/service-account-token
           """);
-      ok(kubectl.sh("kubectl apply -f vault-auth-token.yaml", kubeEnv));
-      ok(kubectl.sh("""
+      Walkthrough.writeManifests(work.resolve("manifests"), env.get("VAULT_ADDR"));
+      String applied = ok(kubectl.sh("""
+          set -e
+          kubectl create namespace vault-auth --dry-run=client -o yaml | kubectl apply -f -
+          kubectl -n vault-auth create serviceaccount vault-auth
+          kubectl create clusterrolebinding vault-auth-tokenreview \\
+            --clusterrole=system:auth-delegator \\
+            --serviceaccount=vault-auth:vault-auth
+          kubectl apply -f vault-auth-token.yaml
           TOKEN_REVIEWER_JWT=$(kubectl -n vault-auth get secret vault-auth-token -o jsonpath='{.data.token}' | base64 -d)
           kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > ca.crt
           kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}' > server.txt
-          printf %s "$TOKEN_REVIEWER_JWT" > reviewer.jwt""", kubeEnv));
+          printf %s "$TOKEN_REVIEWER_JWT" > reviewer.jwt
+          kubectl create namespace external-secrets
+          kubectl -n external-secrets create serviceaccount external-secrets
+          kubectl -n external-secrets create configmap vault-ca \\
+            --from-file=ca.crt="$VAULT_CACERT" \\
+            --dry-run=client -o yaml | kubectl apply -f -
+          for app in example-api example-worker example-admin; do kubectl create namespace $app; done
+          kubectl apply -f manifests/
+          """, kubeEnv)).out();
+      assertTrue(applied.contains("clustersecretstore.external-secrets.io/vault-example-api created"), applied);
+      assertTrue(applied.contains("externalsecret.external-secrets.io/example-admin-config-file created"), applied);
 
       // Vault: auth enable, auth config, policies, roles, kv put (the vault CLI's HTTP calls).
       Walkthrough.Vault vault = Walkthrough.Vault.of(env.get("VAULT_ADDR"), env.get("VAULT_TOKEN"),
@@ -68,22 +86,9 @@ class SyncControllerProcessTest {
       vault.configure(Files.readString(work.resolve("server.txt")), Files.readString(work.resolve("ca.crt")),
           Files.readString(work.resolve("reviewer.jwt")));
 
-      // ESO's namespace and service account (the Helm chart's), the CA ConfigMap, the apps' namespaces.
-      ok(kubectl.sh("kubectl create namespace external-secrets && "
-          + "kubectl -n external-secrets create serviceaccount external-secrets", kubeEnv));
-      ok(kubectl.sh("kubectl -n external-secrets create configmap vault-ca --from-file=ca.crt=\"$VAULT_CACERT\" "
-          + "--dry-run=client -o yaml | kubectl apply -f -", kubeEnv));
-      for (Walkthrough.App app : Walkthrough.APPS) {
-        ok(kubectl.sh("kubectl create namespace " + app.namespace(), kubeEnv));
-      }
-      Path manifests = Walkthrough.writeManifests(work.resolve("manifests"), env.get("VAULT_ADDR"));
-      String applied = ok(kubectl.sh("kubectl apply -f manifests/", kubeEnv)).out();
-      assertTrue(applied.contains("clustersecretstore.external-secrets.io/vault-example-api created"), applied);
-      assertTrue(applied.contains("externalsecret.external-secrets.io/example-admin-config-file created"), applied);
-      assertTrue(Files.isDirectory(manifests));
-
       // One pass in controller mode.
-      CliProcess.Result first = CliProcess.run("sync", "--once", "--kubeconfig", env.get("KUBECONFIG"));
+      SyncCommandTest.Run first = SyncCommandTest.runWith(new SyncCommand(), "", "--once", "--kubeconfig",
+          env.get("KUBECONFIG"));
       assertEquals(0, first.exitCode(), first.out() + first.err());
       assertEquals("""
           example-admin/example-admin-config-file: synced -> Secret example-admin/example-admin-config-file (created)
@@ -91,18 +96,24 @@ class SyncControllerProcessTest {
           example-worker/example-worker-config-file: synced -> Secret example-worker/example-worker-config-file (created)
           """, first.out());
 
+      Kubectl.Result got = ok(kubectl.sh("kubectl get secrets -A -l reconcile.external-secrets.io/managed=true "
+          + "-o json > secrets.json && kubectl get externalsecrets -A -o json > es.json", kubeEnv));
+      Map<String, JsonNode> secrets = items(Files.readString(work.resolve("secrets.json")));
+      Map<String, JsonNode> externalSecrets = items(Files.readString(work.resolve("es.json")));
+      assertEquals(3, secrets.size(), got.out());
       for (Walkthrough.App app : Walkthrough.APPS) {
-        String key = app.key().replace(".", "\\.");
-        String data = ok(kubectl.sh("kubectl -n " + app.namespace() + " get secret " + app.secret()
-            + " -o jsonpath='{.data." + key + "}' | base64 -d", kubeEnv)).out();
-        assertEquals(app.content(), data, app.secret());
-        String keys = ok(kubectl.sh("kubectl -n " + app.namespace() + " get secret " + app.secret()
-            + " -o go-template='{{range $k, $v := .data}}{{$k}} {{end}}'", kubeEnv)).out();
-        assertEquals(app.key() + " ", keys);
-        String ready = ok(kubectl.sh("kubectl -n " + app.namespace() + " get externalsecret " + app.secret()
-            + " -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status} "
-            + "{.status.conditions[?(@.type==\"Ready\")].reason}'", kubeEnv)).out();
-        assertEquals("True SecretSynced", ready, app.secret());
+        JsonNode data = secrets.get(app.namespace() + "/" + app.secret()).path("data");
+        assertEquals(List.of(app.key()), List.copyOf(data.properties().stream().map(Map.Entry::getKey).toList()));
+        assertEquals(app.content(), new String(java.util.Base64.getDecoder().decode(data.path(app.key()).asText()),
+            StandardCharsets.UTF_8), app.secret());
+        JsonNode ready = null;
+        for (JsonNode c : externalSecrets.get(app.namespace() + "/" + app.secret()).path("status").path("conditions")) {
+          if (c.path("type").asText().equals("Ready")) {
+            ready = c;
+          }
+        }
+        assertTrue(ready != null, app.secret() + " has a Ready condition");
+        assertEquals("True SecretSynced", ready.path("status").asText() + " " + ready.path("reason").asText());
       }
       String before = resourceVersions(kubectl, kubeEnv);
       assertEquals(3, before.lines().count(), before);
@@ -138,5 +149,15 @@ class SyncControllerProcessTest {
     return ok(kubectl.sh("kubectl get secrets -A -l reconcile.external-secrets.io/managed=true -o jsonpath="
         + "'{range .items[*]}{.metadata.namespace}/{.metadata.name}={.metadata.resourceVersion}{\"\\n\"}{end}'",
         env)).out();
+  }
+
+  /** The items of {@code kubectl get <kind> -A -o json}, by namespace/name. */
+  private static Map<String, JsonNode> items(String json) {
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    for (JsonNode item : SyncCommandTest.readJson(json).path("items")) {
+      out.put(item.path("metadata").path("namespace").asText() + "/" + item.path("metadata").path("name").asText(),
+          item);
+    }
+    return out;
   }
 }

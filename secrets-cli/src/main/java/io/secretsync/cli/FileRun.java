@@ -8,10 +8,12 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code sync -f}: syncs the ExternalSecrets read from files, once ({@link #pass()}) or until
@@ -63,16 +65,16 @@ final class FileRun {
     int status = 0;
     while (!due.isEmpty()) {
       Instant now = clock.instant();
-      List<ExternalSecret> now_due = due.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
+      List<ExternalSecret> dueNow = due.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
           .map(Map.Entry::getKey).toList();
-      if (!now_due.isEmpty()) {
+      if (!dueNow.isEmpty()) {
         pass++;
-        List<SyncResult> results = syncAll(now_due);
+        List<SyncResult> results = syncAll(dueNow);
         output.print(results);
         int written = 0;
         int failed = 0;
         for (int i = 0; i < results.size(); i++) {
-          ExternalSecret es = now_due.get(i);
+          ExternalSecret es = dueNow.get(i);
           SyncResult r = results.get(i);
           if (r.failed()) {
             failed++;
@@ -101,7 +103,7 @@ final class FileRun {
           out.flush();
         }
       }
-      java.util.Optional<Instant> next = next(due);
+      Optional<Instant> next = next(due);
       if (next.isEmpty()) {
         break;
       }
@@ -117,7 +119,7 @@ final class FileRun {
 
   /** {@code pass N at T: X ExternalSecrets, Y Secrets written, Z failed; <what next>}. */
   static String progress(int pass, Instant at, int synced, int written, int failed, String next) {
-    return "pass " + pass + " at " + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + synced
+    return "pass " + pass + " at " + at.truncatedTo(ChronoUnit.SECONDS) + ": " + synced
         + " ExternalSecret" + (synced == 1 ? "" : "s") + ", " + written + " Secret" + (written == 1 ? "" : "s")
         + " written, " + failed + " failed; " + next;
   }
@@ -132,7 +134,7 @@ final class FileRun {
     return backoff.compareTo(cap) > 0 ? cap : backoff;
   }
 
-  private static java.util.Optional<Instant> next(Map<ExternalSecret, Instant> due) {
+  private static Optional<Instant> next(Map<ExternalSecret, Instant> due) {
     return due.values().stream().min(Instant::compareTo);
   }
 

@@ -237,7 +237,7 @@ final class SyncCommand implements Callable<Integer> {
         : store.metadata().namespace() + "/" + store.metadata().name();
   }
 
-  /** The ExternalSecrets that synced (for a caller that lists what a pass wrote). */
+  /** The Secrets a dry run would write: those of the results that did not fail. */
   static List<TargetSecret> desired(List<SyncResult> results) {
     List<TargetSecret> secrets = new ArrayList<>();
     for (SyncResult r : results) {

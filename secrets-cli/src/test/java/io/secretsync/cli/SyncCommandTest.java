@@ -398,6 +398,11 @@ class SyncCommandTest {
     assertTrue(noKubeconfig.err().startsWith("sync: cannot use " + dir.resolve("none") + ": "
         + dir.resolve("none") + ": kubeconfig file does not exist"), noKubeconfig.err());
 
+    Run context = run(sync("--once", "--context", "nope"));
+    assertEquals(2, context.exitCode());
+    assertTrue(context.err().contains("no context named \"nope\" (contexts: "), context.err());
+    assertTrue(kube.get("v1", "Secret", "example-api", "example-api-env-file").isEmpty());
+
     Run leaseDry = run(sync("--dry-run", "--leader-elect"));
     assertEquals(2, leaseDry.exitCode());
     assertTrue(leaseDry.err().startsWith("--leader-elect and --dry-run exclude each other"), leaseDry.err());
@@ -410,7 +415,7 @@ class SyncCommandTest {
       all.append(Files.readString(manifests.resolve(file))).append("---\n");
     }
     Run r = runWith(new SyncCommand(), all.toString(), "-f", "-", "--kubeconfig", kubeconfig.toString(),
-        "--dry-run", "-n", "example-worker");
+        "--context", Sandbox.CONTEXT, "--dry-run", "-n", "example-worker");
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("example-worker/example-worker-config-file: would create Secret "
         + "example-worker/example-worker-config-file: add config.json\n", r.out());

@@ -8,10 +8,12 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code sync -f}: syncs the ExternalSecrets read from files, once ({@link #pass()}) or until
@@ -63,16 +65,16 @@ final class FileRun {
     int status = 0;
     while (!due.isEmpty()) {
       Instant now = clock.instant();
-      List<ExternalSecret> now_due = due.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
+      List<ExternalSecret> dueNow = due.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
           .map(Map.Entry::getKey).toList();
-      if (!now_due.isEmpty()) {
+      if (!dueNow.isEmpty()) {
         pass++;
-        List<SyncResult> results = syncAll(now_due);
+        List<SyncResult> results = syncAll(dueNow);
         output.print(results);
         int written = 0;
         int failed = 0;
         for (int i = 0; i < results.size(); i++) {
-          ExternalSecret es = now_due.get(i);
+          ExternalSecret es = dueNow.get(i);
           SyncResult r = results.get(i);
           if (r.failed()) {
             failed++;
@@ -94,11 +96,14 @@ final class FileRun {
         }
         status = failed > 0 ? 1 : 0;
         if (format == SyncCommand.Output.text) {
-          out.println(progress(pass, now, results.size(), written, failed, next(due).map(n -> Duration.between(now, n))));
+          out.println(progress(pass, now, results.size(), written, failed, next(due)
+              .map(n -> "next pass in " + GoDuration.format(Duration.between(now, n).isNegative() ? Duration.ZERO
+                  : Duration.between(now, n)))
+              .orElse("nothing left to refresh")));
           out.flush();
         }
       }
-      java.util.Optional<Instant> next = next(due);
+      Optional<Instant> next = next(due);
       if (next.isEmpty()) {
         break;
       }
@@ -106,20 +111,17 @@ final class FileRun {
       try {
         sleeper.sleep(millis);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        break; // stopped: the command ends with this run (the flag stays clear so the Lease can be released)
       }
     }
     return status;
   }
 
-  static String progress(int pass, Instant at, int synced, int written, int failed,
-      java.util.Optional<Duration> next) {
-    return "pass " + pass + " at " + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + synced
+  /** {@code pass N at T: X ExternalSecrets, Y Secrets written, Z failed; <what next>}. */
+  static String progress(int pass, Instant at, int synced, int written, int failed, String next) {
+    return "pass " + pass + " at " + at.truncatedTo(ChronoUnit.SECONDS) + ": " + synced
         + " ExternalSecret" + (synced == 1 ? "" : "s") + ", " + written + " Secret" + (written == 1 ? "" : "s")
-        + " written, " + failed + " failed; "
-        + next.map(d -> "next pass in " + GoDuration.format(d.isNegative() ? Duration.ZERO : d))
-            .orElse("nothing left to refresh");
+        + " written, " + failed + " failed; " + next;
   }
 
   private static Duration retryAfter(ExternalSecret es, int failures) {
@@ -132,7 +134,7 @@ final class FileRun {
     return backoff.compareTo(cap) > 0 ? cap : backoff;
   }
 
-  private static java.util.Optional<Instant> next(Map<ExternalSecret, Instant> due) {
+  private static Optional<Instant> next(Map<ExternalSecret, Instant> due) {
     return due.values().stream().min(Instant::compareTo);
   }
 

@@ -37,19 +37,18 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Syncs ExternalSecrets from HashiCorp Vault into Kubernetes Secrets, as External Secrets "
-            + "Operator does.",
+            + "Operator does.%n",
         "Without -f (controller mode): reads the ExternalSecret, SecretStore and ClusterSecretStore "
             + "resources of the cluster (all namespaces, or -n), syncs each, writes the Secrets and "
             + "the resources' status, then keeps watching and refreshing each ExternalSecret per its "
-            + "refreshInterval until stopped; --once does one pass and exits.",
+            + "refreshInterval until stopped; --once does one pass and exits.%n",
         "With -f: the stores and ExternalSecrets come from the files; the ConfigMaps, Secrets and "
             + "service accounts they reference are read from the cluster and the Secrets are written "
-            + "to it. Without --once it keeps refreshing per refreshInterval until stopped.",
-        "Text output: one line per ExternalSecret and pass, `<ns>/<name>: synced -> Secret "
+            + "to it. Without --once it keeps refreshing per refreshInterval until stopped.%n",
+        "Text output: one line per ExternalSecret synced, `<ns>/<name>: synced -> Secret "
             + "<ns>/<target> (created|updated|unchanged)` or `<ns>/<name>: failed: <reason>: "
-            + "<message>` with `  hint:` lines; a progress line per pass in long runs. Values are "
-            + "never printed, except the Secrets --dry-run -o yaml|json prints.",
-        "Exit status: 0 all synced, 1 any failed, 2 usage or manifest errors."},
+            + "<message>` followed by `  hint: ...` lines, and in long runs a progress line per pass. "
+            + "Secret values are never printed, except in the Secrets --dry-run -o yaml|json prints.%n"},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:every ExternalSecret synced", "1:an ExternalSecret failed",
         "2:usage error, or a manifest or kubeconfig that cannot be used"})
@@ -80,7 +79,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = "text (default), json or yaml. With --dry-run, json and yaml print the Secret "
-          + "objects (values included, base64); otherwise each ExternalSecret's result (no values).")
+          + "objects (values included, base64); otherwise each pass's results as an array of objects "
+          + "(names, outcome, Ready condition, key names and sizes, error and hints; no values).")
   Output output;
 
   @ArgGroup(exclusive = false, heading = "%nLeader election (several replicas, one works):%n")
@@ -197,7 +197,7 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /** Runs {@code work} while holding the Lease when {@code --leader-elect} is given. */
-  private int leading(KubernetesClient client, PrintWriter err, Work work) {
+  int leading(KubernetesClient client, PrintWriter err, Work work) {
     if (election == null) {
       return work.run();
     }
@@ -211,8 +211,7 @@ final class SyncCommand implements Callable<Integer> {
         try {
           sleeper.sleep(200);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return 1;
+          return 1; // stopped before leading: nothing was synced
         }
       }
       err.println("leading Lease " + ns + "/" + election.leaseName);
@@ -238,7 +237,7 @@ final class SyncCommand implements Callable<Integer> {
         : store.metadata().namespace() + "/" + store.metadata().name();
   }
 
-  /** The ExternalSecrets that synced (for a caller that lists what a pass wrote). */
+  /** The Secrets a dry run would write: those of the results that did not fail. */
   static List<TargetSecret> desired(List<SyncResult> results) {
     List<TargetSecret> secrets = new ArrayList<>();
     for (SyncResult r : results) {

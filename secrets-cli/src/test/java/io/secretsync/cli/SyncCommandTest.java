@@ -68,11 +68,14 @@ class SyncCommandTest {
   }
 
   static Run runWith(SyncCommand command, String stdin, String... args) {
+    return runWith(command, stdin, new StringWriter(), args);
+  }
+
+  static Run runWith(SyncCommand command, String stdin, StringWriter out, String... args) {
     command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
     CommandLine cli = SecretsSyncCommand.newCommandLine();
     CommandLine sync = cli.getSubcommands().get("sync");
     CommandLine replaced = new CommandLine(command);
-    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     replaced.setOut(new PrintWriter(out, true));
     replaced.setErr(new PrintWriter(err, true));
@@ -256,6 +259,81 @@ class SyncCommandTest {
   }
 
   @Test
+  void controllerModeReadsTheClustersResources() throws Exception {
+    for (String file : Walkthrough.MANIFESTS) {
+      kube.apply(Files.readString(manifests.resolve(file)));
+    }
+    try {
+      kube.auditLog().clear();
+      Run dry = run("--kubeconfig", kubeconfig.toString(), "--dry-run", "-n", "example-api");
+      assertEquals(0, dry.exitCode(), dry.err());
+      assertEquals("example-api/example-api-env-file: would create Secret example-api/example-api-env-file: "
+          + "add .env\n", dry.out());
+      assertEquals(0, kube.auditLog().entries(e -> !e.method().equals("GET")
+          && !e.path().endsWith("/token") && !e.path().contains("tokenreviews")).size(),
+          () -> "writes: " + kube.auditLog());
+
+      Run once = run("--kubeconfig", kubeconfig.toString(), "--once");
+      assertEquals(0, once.exitCode(), once.err());
+      assertEquals("""
+          example-admin/example-admin-config-file: synced -> Secret example-admin/example-admin-config-file (created)
+          example-api/example-api-env-file: synced -> Secret example-api/example-api-env-file (created)
+          example-worker/example-worker-config-file: synced -> Secret example-worker/example-worker-config-file (created)
+          """, once.out());
+      JsonNode es = kube.get("external-secrets.io/v1", "ExternalSecret", "example-api", "example-api-env-file")
+          .orElseThrow();
+      assertEquals("SecretSynced", es.path("status").path("conditions").get(0).path("reason").asText());
+    } finally {
+      for (Walkthrough.App app : Walkthrough.APPS) {
+        kube.delete("external-secrets.io/v1", "ExternalSecret", app.namespace(), app.secret());
+        kube.delete("external-secrets.io/v1", "ClusterSecretStore", null, "vault-" + app.name());
+      }
+    }
+  }
+
+  @Test
+  void controllerModeWatchesUntilStoppedAndHoldsTheLeaseWhileItWorks() throws Exception {
+    for (String file : Walkthrough.MANIFESTS) {
+      kube.apply(Files.readString(manifests.resolve(file)));
+    }
+    try {
+      StringWriter out = new StringWriter();
+      List<String> leaseHolders = new java.util.ArrayList<>();
+      SyncCommand command = new SyncCommand();
+      int[] polls = {0};
+      command.sleeper = millis -> {
+        Thread.sleep(50);
+        boolean passed = out.toString().contains("\npass 1 at ");
+        if (passed) {
+          leaseHolders.add(kube.get("coordination.k8s.io/v1", "Lease", "default", "sync-test").orElseThrow()
+              .path("spec").path("holderIdentity").asText());
+        }
+        if (passed || ++polls[0] > 1200) {
+          throw new InterruptedException("stop");
+        }
+      };
+      Run r = runWith(command, "", out, "--kubeconfig", kubeconfig.toString(), "-n", "example-worker",
+          "--leader-elect", "--lease-name", "sync-test", "--lease-namespace", "default", "--identity", "replica-1");
+      assertEquals(0, r.exitCode(), r.err());
+      List<String> lines = r.out().lines().toList();
+      assertEquals("example-worker/example-worker-config-file: synced -> Secret "
+          + "example-worker/example-worker-config-file (created)", lines.get(0), r.out());
+      assertTrue(lines.stream().anyMatch(l -> l.matches("pass 1 at \\S+: 1 ExternalSecret, 1 Secret written, 0 failed; "
+          + "watching for changes and refreshes")), r.out());
+      assertEquals(List.of("replica-1"), leaseHolders);
+      assertEquals("", kube.get("coordination.k8s.io/v1", "Lease", "default", "sync-test").orElseThrow()
+          .path("spec").path("holderIdentity").asText(""), "the Lease is released when the command stops");
+      assertTrue(kube.secretData("example-worker", "example-worker-config-file").isPresent());
+      assertTrue(kube.secretData("example-api", "example-api-env-file").isEmpty(), "-n limits the namespaces");
+    } finally {
+      for (Walkthrough.App app : Walkthrough.APPS) {
+        kube.delete("external-secrets.io/v1", "ExternalSecret", app.namespace(), app.secret());
+        kube.delete("external-secrets.io/v1", "ClusterSecretStore", null, "vault-" + app.name());
+      }
+    }
+  }
+
+  @Test
   void jsonOutputGivesEachResultWithoutValues() {
     Run r = run(sync("--once", "-o", "json"));
     assertEquals(0, r.exitCode(), r.err());
@@ -320,6 +398,11 @@ class SyncCommandTest {
     assertTrue(noKubeconfig.err().startsWith("sync: cannot use " + dir.resolve("none") + ": "
         + dir.resolve("none") + ": kubeconfig file does not exist"), noKubeconfig.err());
 
+    Run context = run(sync("--once", "--context", "nope"));
+    assertEquals(2, context.exitCode());
+    assertTrue(context.err().contains("no context named \"nope\" (contexts: "), context.err());
+    assertTrue(kube.get("v1", "Secret", "example-api", "example-api-env-file").isEmpty());
+
     Run leaseDry = run(sync("--dry-run", "--leader-elect"));
     assertEquals(2, leaseDry.exitCode());
     assertTrue(leaseDry.err().startsWith("--leader-elect and --dry-run exclude each other"), leaseDry.err());
@@ -332,7 +415,7 @@ class SyncCommandTest {
       all.append(Files.readString(manifests.resolve(file))).append("---\n");
     }
     Run r = runWith(new SyncCommand(), all.toString(), "-f", "-", "--kubeconfig", kubeconfig.toString(),
-        "--dry-run", "-n", "example-worker");
+        "--context", Sandbox.CONTEXT, "--dry-run", "-n", "example-worker");
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("example-worker/example-worker-config-file: would create Secret "
         + "example-worker/example-worker-config-file: add config.json\n", r.out());

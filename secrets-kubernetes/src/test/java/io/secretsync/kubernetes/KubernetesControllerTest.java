@@ -150,4 +150,29 @@ class KubernetesControllerTest {
       assertTrue(second.status(ns, "kept").orElseThrow().isReady(), "its status is resumed");
     }
   }
+
+  @Test
+  void anExternalSecretThatCannotBeReadIsReportedOnceAndTheWatchGoesOn() {
+    String ns = "unreadable";
+    cluster.kube.createNamespace(ns);
+    cluster.putPassword(ns, "good", "pw-good");
+    try (KubernetesController controller = controller(ns).build()) {
+      controller.start();
+      cluster.kube.apply("apiVersion: external-secrets.io/v1\nkind: ExternalSecret\n"
+          + "metadata: {name: broken, namespace: " + ns + "}\nspec:\n"
+          + "  secretStoreRef: {name: vault, kind: ClusterSecretStore}\n"
+          + "  target: {creationPolicy: owner}\n  data:\n  - secretKey: x\n    remoteRef: {key: a}\n");
+      await("the broken one says why", () -> cluster.readyCondition(cluster.externalSecretObject(ns, "broken"))
+          .path("message").asText().contains("spec.target.creationPolicy"));
+      cluster.kube.apply(externalSecret(ns, "good", "1h", "Owner"));
+      await("the next one is synced", () -> cluster.password(ns, "good-creds").equals(Optional.of("pw-good")));
+
+      JsonNode ready = cluster.readyCondition(cluster.externalSecretObject(ns, "broken"));
+      assertEquals("False", ready.path("status").asText());
+      assertEquals("SecretSyncedError", ready.path("reason").asText());
+      String statusPath = "/apis/external-secrets.io/v1/namespaces/" + ns + "/externalsecrets/broken/status";
+      assertEquals(1, cluster.kube.auditLog().entries(e -> e.path().equals(statusPath)).size(),
+          "the status is written once: the write does not feed back through the watch");
+    }
+  }
 }

@@ -16,7 +16,7 @@ final class Benchmark {
 
   /** What to run. */
   record Options(int externalSecrets, int stores, List<String> passes, int workers, double churnFraction,
-      boolean peers, boolean heap) {
+      boolean peers, boolean heap, boolean warmup) {
     Options {
       passes = List.copyOf(passes);
       for (String pass : passes) {
@@ -46,6 +46,14 @@ final class Benchmark {
 
   Report run() throws Exception {
     long started = System.nanoTime();
+    if (options.warmup()) {
+      // A throwaway run on its own sandbox, so that neither contender pays for the JIT alone in the first pass.
+      progress.println("warming up the JVM on a throwaway sandbox...");
+      int n = Math.min(options.externalSecrets(), 300);
+      new Benchmark(new Options(n, Math.min(options.stores(), 5), List.of("first", "steady", "churn"),
+          options.workers(), options.churnFraction(), false, false, false),
+          new PrintStream(java.io.OutputStream.nullOutputStream())).run();
+    }
     progress.printf("setting up N=%d ExternalSecrets over S=%d ClusterSecretStores on the sandbox...%n",
         options.externalSecrets(), options.stores());
     Report report = new Report(options, Report.Machine.current());

@@ -52,6 +52,10 @@ public final class BenchmarkMain implements Callable<Integer> {
   @Option(names = "--no-heap", negatable = true, description = "skip the live-heap measurement (it runs full GCs)")
   boolean heap = true;
 
+  @Option(names = "--no-warmup", negatable = true, description = "skip the throwaway warm-up run before the "
+      + "measured one")
+  boolean warmup = true;
+
   @Option(names = {"-o", "--output"}, description = "the JSON file (default: benchmark-results.json next to the jar, "
       + "i.e. benchmarks/target)")
   Path output;
@@ -70,7 +74,7 @@ public final class BenchmarkMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Benchmark.Options options = new Benchmark.Options(externalSecrets, stores, passes, workers, churn, peers, heap);
+    Benchmark.Options options = new Benchmark.Options(externalSecrets, stores, passes, workers, churn, peers, heap, warmup);
     Report report = new Benchmark(options, System.err).run();
     report.print(System.out);
     Path file = output != null ? output : defaultOutput();

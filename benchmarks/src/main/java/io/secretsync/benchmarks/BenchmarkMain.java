@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
     description = "Syncs N ExternalSecrets over S ClusterSecretStores against the sandbox's FakeVault and "
         + "FakeKubernetes (HTTPS on loopback) in three passes (first, steady, churn), side by side with the "
         + "bare-OkHttp floor; compares read throughput with Spring Vault and vault-java-driver; prints a "
-        + "table and writes JSON.",
-    subcommands = {BenchmarkMain.Jmh.class})
+        + "table and writes JSON. 'jmh [JMH options]' as the first argument runs the JMH microbenchmarks "
+        + "instead (property lookup, hash, manifest load, template render); 'jmh -h' lists JMH's options.")
 public final class BenchmarkMain implements Callable<Integer> {
 
   @Option(names = {"-n", "--external-secrets"}, description = "ExternalSecrets (default ${DEFAULT-VALUE})")
@@ -62,7 +62,11 @@ public final class BenchmarkMain implements Callable<Integer> {
 
   private BenchmarkMain() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("jmh")) {
+      org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     quietLogging();
     System.exit(new CommandLine(new BenchmarkMain()).execute(args));
   }
@@ -91,25 +95,6 @@ public final class BenchmarkMain implements Callable<Integer> {
       return dir.resolve("benchmark-results.json");
     } catch (URISyntaxException | RuntimeException e) {
       return Path.of("benchmark-results.json");
-    }
-  }
-
-  /** Runs the JMH microbenchmarks of this jar; every argument goes to JMH ({@code jmh -h} lists them). */
-  @Command(name = "jmh", description = "Runs the JMH microbenchmarks (property lookup, hash, manifest load, "
-      + "template render); arguments are JMH's, e.g. 'jmh -f 1 -wi 3 -i 5 PropertyLookup'.")
-  static final class Jmh implements Callable<Integer> {
-    @CommandLine.Unmatched
-    List<String> jmhArgs = List.of();
-
-    @CommandLine.Parameters(arity = "0..*", description = "JMH arguments")
-    List<String> parameters = List.of();
-
-    @Override
-    public Integer call() throws Exception {
-      java.util.List<String> all = new java.util.ArrayList<>(jmhArgs);
-      all.addAll(parameters);
-      org.openjdk.jmh.Main.main(all.toArray(String[]::new));
-      return 0;
     }
   }
 }

@@ -90,6 +90,7 @@ final class Benchmark {
           report.heap(heapBefore, heapWith, heapWithout);
         } else {
           report.closeRequests(library.closeAndCount());
+          library = null;
         }
       } finally {
         if (library != null) {

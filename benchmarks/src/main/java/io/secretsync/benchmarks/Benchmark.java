@@ -62,7 +62,8 @@ final class Benchmark {
       Manifests manifests = scenario.manifests();
       LibraryRun library = new LibraryRun(scenario, manifests, options.workers());
       manifests = null;
-      Floor floor = new Floor(scenario, options.workers());
+      Floor floor = new Floor(scenario, options.workers(), false);
+      Floor floorGet = new Floor(scenario, options.workers(), true);
       try {
         for (String pass : List.of("first", "steady", "churn")) {
           if (!options.passes().contains(pass)) {
@@ -79,7 +80,9 @@ final class Benchmark {
           }
           progress.printf("%s pass: floor...%n", pass);
           PassResult bare = floor.pass(pass);
-          report.addPass(pass, ours, bare, changed.size());
+          progress.printf("%s pass: floor+get...%n", pass);
+          PassResult bareWithGet = floorGet.pass(pass);
+          report.addPass(pass, ours, bare, bareWithGet, changed.size());
         }
         if (options.heap()) {
           progress.println("measuring the live heap the library holds...");
@@ -97,6 +100,7 @@ final class Benchmark {
           library.close();
         }
         floor.close();
+        floorGet.close();
       }
       if (options.peers()) {
         progress.println("peer read throughput: secrets-sync, Spring Vault, vault-java-driver...");

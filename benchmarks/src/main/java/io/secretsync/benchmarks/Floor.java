@@ -43,11 +43,20 @@ final class Floor implements AutoCloseable {
   private final String token;
   private final Meters.TrackedPool pool;
   private final Map<Integer, Written> written = new ConcurrentHashMap<>();
+  private final boolean readBack;
+  private final String name;
 
   private record Written(String dataHash, String resourceVersion) {}
 
-  Floor(Scenario scenario, int workers) {
+  /**
+   * The floor, or with {@code readBack} the floor plus one {@code GET} of the Secret before each
+   * decision (what a writer without a cache of the Secrets must send), in namespaces
+   * {@code floorget-team-<s>}.
+   */
+  Floor(Scenario scenario, int workers, boolean readBack) {
     this.scenario = scenario;
+    this.readBack = readBack;
+    this.name = readBack ? "floor+get" : "floor";
     X509TrustManager trust = scenario.vault.trustManager();
     this.http = new OkHttpClient.Builder()
         .sslSocketFactory(scenario.vault.clientSslContext().getSocketFactory(), trust)
@@ -90,7 +99,7 @@ final class Floor implements AutoCloseable {
     long cpu = pool.cpuNanos() - cpu0;
     LibraryRun.sleepQuietly(100);
     RequestCounts counts = RequestCounts.between(before, RequestCounts.Snapshot.of(scenario));
-    return new PassResult("floor", pass, scenario.n, wall, latencies.quantileMicros(0.5),
+    return new PassResult(name, pass, scenario.n, wall, latencies.quantileMicros(0.5),
         latencies.quantileMicros(0.99), counts, cpu, process, failures.get());
   }
 
@@ -103,6 +112,10 @@ final class Floor implements AutoCloseable {
     data.put("username", config.path("username").asText().getBytes(StandardCharsets.UTF_8));
     data.put("password", config.path("password").asText().getBytes(StandardCharsets.UTF_8));
     String hash = hash(data);
+    String namespace = (readBack ? "floorget-" : "floor-") + scenario.namespaceOf(es);
+    if (readBack) {
+      getSecret(namespace, Scenario.name(es));
+    }
     Written last = written.get(es);
     if (last != null && last.dataHash().equals(hash)) {
       return;
@@ -110,7 +123,6 @@ final class Floor implements AutoCloseable {
     ObjectNode secret = JSON.createObjectNode();
     secret.put("apiVersion", "v1").put("kind", "Secret").put("type", "Opaque");
     ObjectNode metadata = secret.putObject("metadata");
-    String namespace = "floor-" + scenario.namespaceOf(es);
     metadata.put("name", Scenario.name(es)).put("namespace", namespace);
     metadata.putObject("labels").put("reconcile.external-secrets.io/managed", "true");
     metadata.putObject("annotations").put("reconcile.external-secrets.io/data-hash", hash);
@@ -126,6 +138,22 @@ final class Floor implements AutoCloseable {
     }
     JsonNode answer = call(request.build());
     written.put(es, new Written(hash, answer.path("metadata").path("resourceVersion").asText()));
+  }
+
+  /** GETs the Secret and throws its body away (a 404 is an answer too). */
+  private void getSecret(String namespace, String secretName) {
+    Request request = new Request.Builder()
+        .url(scenario.kube.baseUrl() + "/api/v1/namespaces/" + namespace + "/secrets/" + secretName)
+        .header("Authorization", "Bearer " + scenario.kube.adminToken())
+        .build();
+    try (Response response = http.newCall(request).execute()) {
+      if (!response.isSuccessful() && response.code() != 404) {
+        throw new IllegalStateException("GET " + request.url().encodedPath() + ": HTTP " + response.code());
+      }
+      response.body().bytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private JsonNode read(String key) {

@@ -118,6 +118,7 @@ final class Scenario implements AutoCloseable {
     for (int j = 0; j < s; j++) {
       kube.createNamespace(team(j));
       kube.createNamespace("floor-" + team(j));
+      kube.createNamespace("floorget-" + team(j));
     }
     return jwt;
   }

@@ -82,6 +82,19 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void floorWithGetAddsExactlyOneSecretReadPerSync() {
+    assertEquals(Map.of("get secrets", (long) N, "create secrets", (long) N),
+        report.pass("first").floorWithGet().requests().kubernetes());
+    assertEquals(Map.of("get secrets", (long) N), report.pass("steady").floorWithGet().requests().kubernetes());
+    assertEquals(Map.of("get secrets", (long) N, "update secrets", (long) N / 10),
+        report.pass("churn").floorWithGet().requests().kubernetes());
+    for (Report.Pass pass : report.passes()) {
+      assertEquals(vault(0, 2 * N, 0, 0), pass.floorWithGet().requests().vault(), pass.name());
+      assertEquals(0, pass.floorWithGet().failures(), pass.name());
+    }
+  }
+
+  @Test
   void everyPeerLogsInOnceAndReadsEveryKey() {
     List<PeerReads.Result> peers = report.peerResults();
     assertEquals(List.of("secrets-sync", "spring-vault", "vault-java-driver", "vault-java-driver+shared-client"),

@@ -90,6 +90,7 @@ public final class KubernetesController implements AutoCloseable {
   private final Duration shutdownGrace;
   private final byte[] dataHashKey;
   private final String host;
+  private final Duration watchTimeout;
   private final LeaderElector elector;
   private final KubernetesStatusSink statusSink;
   private final KubernetesEventSink eventSink;
@@ -113,6 +114,7 @@ public final class KubernetesController implements AutoCloseable {
     this.refreshJitter = b.refreshJitter;
     this.shutdownGrace = b.shutdownGrace;
     this.dataHashKey = b.dataHashKey;
+    this.watchTimeout = b.watchTimeout;
     this.host = b.identity != null ? b.identity : hostName();
     this.statusSink = new KubernetesStatusSink(client);
     this.eventSink = new KubernetesEventSink(client, clock, host);
@@ -308,7 +310,8 @@ public final class KubernetesController implements AutoCloseable {
       }
       List<SyncListener> all = withListeners(List.of());
       SyncEngine engine = newEngine(all);
-      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, clock);
+      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, clock,
+          watchTimeout);
       running = newController(engine, all, false, source);
       log.info("controller mode started{}", elector == null ? "" : " as the leader (" + elector.identity() + ")");
       running.start();
@@ -478,6 +481,7 @@ public final class KubernetesController implements AutoCloseable {
     private Duration leaseDuration;
     private Duration renewDeadline;
     private Duration retryPeriod;
+    private Duration watchTimeout = Reflector.DEFAULT_TIMEOUT;
 
     private Builder(KubernetesClient client) {
       this.client = requireNonNull(client, "client");
@@ -585,6 +589,13 @@ public final class KubernetesController implements AutoCloseable {
     /** Makes the data-hash annotation a keyed HMAC; see {@link SyncEngine.Builder#dataHashKey}. */
     public Builder dataHashKey(byte[] key) {
       this.dataHashKey = requireNonNull(key, "key").clone();
+      return this;
+    }
+
+    /** The shortest server-side timeout of each watch request (default 5 minutes); tests shorten it. */
+    Builder watchTimeout(Duration timeout) {
+      checkArgument(timeout.getSeconds() >= 1, "watchTimeout must be at least 1 s: %s", timeout);
+      this.watchTimeout = timeout;
       return this;
     }
 

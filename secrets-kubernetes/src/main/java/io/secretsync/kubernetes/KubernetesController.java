@@ -87,6 +87,7 @@ public final class KubernetesController implements AutoCloseable {
   private final BackoffPolicy backoff;
   private final StoreCircuitBreaker.Policy breaker;
   private final Double refreshJitter;
+  private final Duration eventInterval;
   private final Duration shutdownGrace;
   private final byte[] dataHashKey;
   private final String host;
@@ -112,6 +113,7 @@ public final class KubernetesController implements AutoCloseable {
     this.backoff = b.backoff;
     this.breaker = b.breaker;
     this.refreshJitter = b.refreshJitter;
+    this.eventInterval = b.eventInterval;
     this.shutdownGrace = b.shutdownGrace;
     this.dataHashKey = b.dataHashKey;
     this.watchTimeout = b.watchTimeout;
@@ -297,6 +299,9 @@ public final class KubernetesController implements AutoCloseable {
     if (refreshJitter != null) {
       controller.refreshJitter(refreshJitter);
     }
+    if (eventInterval != null) {
+      controller.eventInterval(eventInterval);
+    }
     if (source != null) {
       controller.source(source);
     }
@@ -473,6 +478,7 @@ public final class KubernetesController implements AutoCloseable {
     private BackoffPolicy backoff;
     private StoreCircuitBreaker.Policy breaker;
     private Double refreshJitter;
+    private Duration eventInterval;
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private byte[] dataHashKey;
     private String leaseNamespace;
@@ -576,6 +582,16 @@ public final class KubernetesController implements AutoCloseable {
     public Builder refreshJitter(double fraction) {
       checkArgument(fraction >= 0 && fraction < 1, "refreshJitter must be in [0, 1): %s", fraction);
       this.refreshJitter = fraction;
+      return this;
+    }
+
+    /**
+     * The window in which an identical Event about one object is recorded once (default 5 minutes;
+     * zero: no limit); a repeat after it increments the recorded Event's {@code count}.
+     */
+    public Builder eventInterval(Duration interval) {
+      checkArgument(!interval.isNegative(), "eventInterval must not be negative: %s", interval);
+      this.eventInterval = interval;
       return this;
     }
 

@@ -283,6 +283,13 @@ class SyncCommandTest {
       JsonNode es = kube.get("external-secrets.io/v1", "ExternalSecret", "example-api", "example-api-env-file")
           .orElseThrow();
       assertEquals("SecretSynced", es.path("status").path("conditions").get(0).path("reason").asText());
+
+      kube.auditLog().clear();
+      Run again = run("--kubeconfig", kubeconfig.toString(), "--once");
+      assertEquals(0, again.exitCode(), again.err());
+      assertEquals(3, again.out().lines().filter(l -> l.endsWith("(unchanged)")).count(), again.out());
+      assertEquals(List.of(), kube.auditLog().entries(e -> !e.method().equals("GET") && e.path().contains("/secrets")),
+          "the second pass writes no Secret (it refreshes the status, as ESO does)");
     } finally {
       for (Walkthrough.App app : Walkthrough.APPS) {
         kube.delete("external-secrets.io/v1", "ExternalSecret", app.namespace(), app.secret());

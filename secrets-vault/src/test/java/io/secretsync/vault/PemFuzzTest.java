@@ -1,0 +1,38 @@
+package io.secretsync.vault;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@link Pem} reads any bytes (raw PEM or base64 of PEM, as a store's {@code caBundle} and client
+ * certificate fields hold them) into certificates and keys or fails with
+ * {@link IllegalArgumentException}, its documented contract, whose message never quotes the input.
+ *
+ * <p>Regression mode (the default) replays {@code PemFuzzTestInputs/}; fuzz with
+ * {@code JAZZER_FUZZ=1 mvn -pl secrets-vault test -Dtest=PemFuzzTest}.
+ */
+class PemFuzzTest {
+
+  @FuzzTest(maxDuration = "5m")
+  void anyBytesAreCertificatesKeysOrIllegalArgument(byte[] input) {
+    try {
+      Pem.certificates(input);
+    } catch (IllegalArgumentException expected) {
+      assertNotQuoted(expected, input);
+    }
+    try {
+      Pem.privateKey(input);
+    } catch (IllegalArgumentException expected) {
+      assertNotQuoted(expected, input);
+    }
+  }
+
+  private static void assertNotQuoted(IllegalArgumentException e, byte[] input) {
+    String text = new String(input, StandardCharsets.UTF_8).strip();
+    if (text.length() >= 16) {
+      assertFalse(e.getMessage().contains(text), "the message quotes the input");
+    }
+  }
+}

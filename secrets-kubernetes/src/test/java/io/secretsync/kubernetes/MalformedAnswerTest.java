@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An answer that is JSON but not the object asked for (from a proxy, or a server that is not a
  * Kubernetes API server) is a {@link KubernetesApiException} naming the request and the field, not
- * an IllegalStateException, ClassCastException or IllegalArgumentException from deep inside. Each
- * case was found by {@link KubernetesResponseFuzzTest}.
+ * an IllegalStateException, ClassCastException or IllegalArgumentException from deep inside; an
+ * error that echoes the bearer token does not show it. Each case was found by
+ * {@link KubernetesResponseFuzzTest}.
  */
 class MalformedAnswerTest {
 
@@ -38,6 +39,23 @@ class MalformedAnswerTest {
   void stop() {
     client.close();
     server.close();
+  }
+
+  @Test
+  void aServerThatEchoesTheBearerTokenInItsStatusShowsItToNoOne() {
+    // Found by KubernetesResponseFuzzTest: the Status message was quoted as the server wrote it.
+    server.close();
+    server = TestHttpServer.builder().name("echoing-apiserver").tls(pki.serverCertificate())
+        .handler(request -> ServerResponse.jsonText(401, "{\"kind\":\"Status\",\"message\":\"token "
+            + request.header("Authorization").orElse("") + " is unknown\",\"reason\":\"Unauthorized\",\"code\":401,"
+            + "\"details\":{\"causes\":[{\"message\":\"t0ken-never-shown\"}]}}")).start();
+    client.close();
+    client = KubernetesClient.create(KubernetesConfig.builder(server.baseUrl())
+        .caCertificatesPem(pki.caCertificatePem()).bearerToken("t0ken-never-shown").build());
+    KubernetesApiException e = assertThrows(KubernetesApiException.class, () -> client.listSecrets("apps", ""));
+    assertEquals("GET /api/v1/namespaces/apps/secrets: token Bearer <redacted> is unknown (401 Unauthorized)",
+        e.getMessage());
+    assertEquals("<redacted>", e.causes().get(0).message());
   }
 
   @Test

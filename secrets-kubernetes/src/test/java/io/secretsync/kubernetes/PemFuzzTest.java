@@ -31,8 +31,10 @@ class PemFuzzTest {
 
   private static void assertNotQuoted(IllegalArgumentException e, byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8).strip();
+    // The messages name the PEM headers they expected; anything else from the input must not appear.
+    String message = e.getMessage().replaceAll("-----[A-Z0-9 ]+-----", "");
     if (text.length() >= 16) {
-      assertFalse(e.getMessage().contains(text), "the message quotes the input");
+      assertFalse(message.contains(text), "the message quotes the input");
     }
   }
 }

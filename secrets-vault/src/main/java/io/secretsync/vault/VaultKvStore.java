@@ -155,6 +155,9 @@ final class VaultKvStore implements SecretStore {
       connection = null;
       if (current != null) {
         current.tokens().close();
+        // Idle connections would otherwise stay open for OkHttp's keep-alive (5 minutes) after the
+        // store is gone; connections in use by other stores are left alone.
+        current.client().http().connectionPool().evictAll();
       }
     }
   }

@@ -188,6 +188,14 @@ class KvStoreScriptedTest {
   }
 
   @Test
+  void anErrorThatEchoesTheTokenShowsItToNoOne() {
+    answer("GET /v1/secret/data/app", 400, "{\"errors\":[\"token hvs.t is not allowed here\"]}");
+    SecretStoreException e = assertThrows(SecretStoreException.class,
+        () -> store(Optional.of("secret"), KvVersion.V2).read(RemoteRef.of("app").location()));
+    assertTrue(e.getMessage().endsWith(": token <redacted> is not allowed here"), e.getMessage());
+  }
+
+  @Test
   void findByTagsReadsMetadataAndNeedsAllTags() {
     answer("GET /v1/secret/metadata/team/?list=true", 200, "{\"data\":{\"keys\":[\"a\",\"b\"]}}");
     answer("GET /v1/secret/metadata/team/a", 200, "{\"data\":{\"custom_metadata\":{\"env\":\"dev\",\"team\":\"x\"}}}");

@@ -63,12 +63,6 @@ class VaultResponseFuzzTest {
     });
     server.setExecutor(Executors.newSingleThreadExecutor());
     server.start();
-    // The only connections are to this loopback server; Jazzer's SSRF detector (active when fuzzing) is told so.
-    try {
-      BugDetectors.allowNetworkConnections((host, port) -> port == server.getAddress().getPort());
-    } catch (IllegalStateException sanitizersOff) {
-      // regression mode runs without Jazzer's sanitizers: nothing to configure
-    }
   }
 
   @AfterAll
@@ -78,6 +72,12 @@ class VaultResponseFuzzTest {
 
   @FuzzTest(maxDuration = "5m")
   void anyAnswerFailsOnlyWithSecretStoreException(byte[] input) {
+    // The only connections are to this loopback server; Jazzer's SSRF detector (active when fuzzing) is told so.
+    try {
+      BugDetectors.allowNetworkConnections((host, port) -> port == server.getAddress().getPort());
+    } catch (IllegalStateException sanitizersOff) {
+      // regression mode runs without Jazzer's sanitizers: nothing to configure
+    }
     int newline = indexOf(input, (byte) '\n');
     String[] head = new String(input, 0, Math.max(newline, 0), StandardCharsets.UTF_8).trim().split(" ", 2);
     String operation = OPERATIONS.contains(head[0]) ? head[0]

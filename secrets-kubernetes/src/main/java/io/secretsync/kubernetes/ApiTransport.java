@@ -8,6 +8,10 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -25,6 +31,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okhttp3.TlsVersion;
 
 /**
  * The HTTP layer of a {@link KubernetesClient}: one OkHttp client per configuration (TLS, client
@@ -37,16 +44,23 @@ final class ApiTransport implements AutoCloseable {
   static final String USER_AGENT = "secrets-sync/0.1 (java)";
   private static final org.slf4j.Logger REQUESTS = org.slf4j.LoggerFactory.getLogger("io.secretsync.kubernetes.requests");
 
+  /** TLS 1.3 and 1.2 with OkHttp's modern cipher suites: an API server offering only TLS 1.1 or older is refused. */
+  static final ConnectionSpec TLS_1_2_OR_NEWER = new ConnectionSpec.Builder(ConnectionSpec.MODERN_TLS)
+      .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
+      .build();
+
   private final KubernetesConfig config;
   private final HttpUrl server;
   private final OkHttpClient client;
   private final OkHttpClient watchClient;
+  private final BearerToken bearer;
 
   ApiTransport(KubernetesConfig config) {
     this.config = config;
     this.server = HttpUrl.get(config.server().toString());
     TokenBucket bucket = new TokenBucket(config.qps(), config.burst(), System::nanoTime);
     BearerToken token = BearerToken.of(config);
+    this.bearer = token;
     OkHttpClient.Builder builder = new OkHttpClient.Builder()
         .socketFactory(new NoDelaySocketFactory())
         .connectTimeout(config.connectTimeout())
@@ -55,6 +69,7 @@ final class ApiTransport implements AutoCloseable {
         .callTimeout(config.requestTimeout().plus(config.connectTimeout()))
         .followRedirects(false)
         .retryOnConnectionFailure(true)
+        .connectionSpecs(List.of(TLS_1_2_OR_NEWER, ConnectionSpec.CLEARTEXT))
         .addInterceptor(chain -> {
           try {
             bucket.acquire();
@@ -262,12 +277,41 @@ final class ApiTransport implements AutoCloseable {
     } catch (IOException notJson) {
       // fall through: a plain-text answer (a proxy, a load balancer)
     }
+    message = redacted(message);
+    List<KubernetesApiException.Cause> shown = new ArrayList<>();
+    for (KubernetesApiException.Cause c : causes) {
+      shown.add(new KubernetesApiException.Cause(redacted(c.reason()), redacted(c.message()), redacted(c.field())));
+    }
+    causes = shown;
+    reason = redacted(reason);
     if (message.isEmpty()) {
-      String snippet = text.strip();
+      String snippet = redacted(text.strip());
       message = "HTTP " + code + (snippet.isEmpty() ? "" : ": " + (snippet.length() > 200 ? snippet.substring(0, 200) + "..."
           : snippet));
     }
     return new KubernetesApiException(call.describe(), code, reason, message, causes, hints(code), null);
+  }
+
+  /**
+   * {@code text} from the server with the credentials this client sends replaced: a server or
+   * proxy that echoes the bearer token or password in its error shows it to no one.
+   */
+  private String redacted(String text) {
+    String out = text;
+    List<String> secrets = new ArrayList<>();
+    config.bearerToken().ifPresent(secrets::add);
+    config.basicAuth().ifPresent(b -> secrets.add(b.password()));
+    try {
+      bearer.current().ifPresent(secrets::add);
+    } catch (IOException unreadable) {
+      // nothing more to redact than what the configuration holds
+    }
+    for (String secret : secrets) {
+      if (!secret.isEmpty()) {
+        out = out.replace(secret, "<redacted>");
+      }
+    }
+    return out;
   }
 
   private List<String> hints(int code) {
@@ -299,7 +343,7 @@ final class ApiTransport implements AutoCloseable {
               + "kubeconfig's tokenFile exists"), e);
     }
     boolean tls = e instanceof SSLException;
-    String what = tls ? "TLS handshake with " + config.server() + " failed: " + e.getMessage()
+    String what = tls ? "TLS handshake with " + config.server() + " failed: " + tlsProblem(e)
         : "cannot reach " + config.server() + ": " + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : " " + e.getMessage());
     List<String> hints = tls
@@ -307,6 +351,44 @@ final class ApiTransport implements AutoCloseable {
             + "that the server's certificate names " + server.host())
         : List.of("check that the API server " + config.server() + " is up and reachable from here");
     return new KubernetesApiException(call.describe(), 0, "", what, List.of(), hints, e);
+  }
+
+  /** Which TLS problem {@code e} is, in words; the JDK's own text follows in parentheses. */
+  private String tlsProblem(IOException e) {
+    String detail = " (" + e.getMessage() + ")";
+    if (e instanceof SSLPeerUnverifiedException) {
+      return "the server's certificate is not valid for host " + config.tlsServerName().orElse(server.host()) + detail;
+    }
+    if (causedBy(e, CertificateExpiredException.class)) {
+      return "the server's certificate (or one of its CAs) has expired" + detail;
+    }
+    if (causedBy(e, CertificateNotYetValidException.class)) {
+      return "the server's certificate is not valid yet" + detail;
+    }
+    if (causedBy(e, ServerTrust.SelfSignedException.class)) {
+      return "the server's certificate is self-signed and not trusted" + detail;
+    }
+    if (causedBy(e, CertPathBuilderException.class) || causedBy(e, CertPathValidatorException.class)) {
+      return "the server's certificate is not signed by a trusted CA" + detail;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (message.contains("protocol_version") || message.contains("not accepted by client preferences")
+          || message.contains("No appropriate protocol")
+          || message.contains("protocol is disabled")) {
+        return "the server offers no TLS version this client accepts; TLS 1.2 is the minimum" + detail;
+      }
+    }
+    return e.getMessage();
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Builds a JSON object node. */

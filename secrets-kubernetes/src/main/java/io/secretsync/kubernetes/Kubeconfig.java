@@ -192,6 +192,10 @@ final class Kubeconfig {
       throw new InvalidConfigException(cluster.field("cluster.server"), "must be an https:// URL with a host, got \""
           + server + "\"");
     }
+    if ("http".equals(uri.getScheme())) {
+      throw new InvalidConfigException(cluster.field("cluster.server"), KubernetesConfig.PLAIN_HTTP_REFUSED,
+          List.of("use the API server's https:// URL with its certificate-authority-data"));
+    }
     KubernetesConfig.Builder config = KubernetesConfig.builder(server);
 
     Optional<byte[]> caPem = cluster.string("certificate-authority-data")

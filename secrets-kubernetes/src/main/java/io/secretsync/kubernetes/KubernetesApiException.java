@@ -41,6 +41,16 @@ public class KubernetesApiException extends SecretSyncException {
     this.causes = ImmutableList.copyOf(causes);
   }
 
+  /**
+   * The answer's body was JSON but not the object {@code what} names (an array where an object
+   * belongs, {@code data} that is not base64): a proxy or a server that is not a Kubernetes API
+   * server. {@code problem} names the field, never its value.
+   */
+  static KubernetesApiException malformedAnswer(String what, String problem) {
+    return new KubernetesApiException(what, 0, "", "the answer is malformed: " + problem, List.of(),
+        List.of("check that the server is a Kubernetes API server and that no proxy rewrites its answers"), null);
+  }
+
   /** The HTTP status of the answer, 0 when the server gave none (unreachable, TLS failure, timeout). */
   public int code() {
     return code;

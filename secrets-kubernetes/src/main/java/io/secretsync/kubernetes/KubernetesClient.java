@@ -73,7 +73,8 @@ public final class KubernetesClient implements AutoCloseable {
   /** The object {@code namespace/name} of {@code type} ({@code namespace} empty for cluster-scoped types), if it exists. */
   public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
     try {
-      return Optional.of(object(transport.send(new ApiTransport.Call("GET", type.path(namespace, name, "")))));
+      ApiTransport.Call call = new ApiTransport.Call("GET", type.path(namespace, name, ""));
+      return Optional.of(object(call, transport.send(call)));
     } catch (KubernetesApiException e) {
       if (e.isNotFound()) {
         return Optional.empty();
@@ -84,11 +85,21 @@ public final class KubernetesClient implements AutoCloseable {
 
   /** The objects of {@code type} in {@code namespace} (empty: all namespaces), optionally by label selector. */
   public ObjectList list(ResourceType type, String namespace, String labelSelector) {
-    JsonNode answer = transport.send(new ApiTransport.Call("GET", type.path(namespace, "", ""))
-        .query("labelSelector", labelSelector));
+    ApiTransport.Call call = new ApiTransport.Call("GET", type.path(namespace, "", ""))
+        .query("labelSelector", labelSelector);
+    JsonNode answer = object(call, transport.send(call));
     ImmutableList.Builder<ObjectNode> items = ImmutableList.builder();
     String kind = answer.path("kind").asText("");
-    for (JsonNode item : answer.path("items")) {
+    JsonNode list = answer.path("items");
+    if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+      throw KubernetesApiException.malformedAnswer(call.describe(), "items is a JSON " + list.getNodeType()
+          + ", not an array");
+    }
+    for (JsonNode item : list) {
+      if (!item.isObject()) {
+        throw KubernetesApiException.malformedAnswer(call.describe(), "an item is a JSON " + item.getNodeType()
+            + ", not an object");
+      }
       ObjectNode copy = (ObjectNode) item;
       if (!copy.has("kind") && kind.endsWith("List")) {
         copy.put("kind", kind.substring(0, kind.length() - 4));
@@ -102,8 +113,9 @@ public final class KubernetesClient implements AutoCloseable {
   /** Creates {@code object} (its {@code metadata.namespace} says where) and returns it as stored. */
   public ObjectNode create(ResourceType type, ObjectNode object, String fieldManager) {
     String namespace = object.path("metadata").path("namespace").asText("");
-    return object(transport.send(new ApiTransport.Call("POST", type.path(namespace, "", ""))
-        .query("fieldManager", fieldManager).body(object)));
+    ApiTransport.Call call = new ApiTransport.Call("POST", type.path(namespace, "", ""))
+        .query("fieldManager", fieldManager).body(object);
+    return object(call, transport.send(call));
   }
 
   /**
@@ -111,14 +123,16 @@ public final class KubernetesClient implements AutoCloseable {
    * stale one: {@link KubernetesApiException#isConflict()}.
    */
   public ObjectNode replace(ResourceType type, ObjectNode object, String fieldManager) {
-    return object(transport.send(new ApiTransport.Call("PUT", type.path(namespaceOf(object), nameOf(object), ""))
-        .query("fieldManager", fieldManager).body(object)));
+    ApiTransport.Call call = new ApiTransport.Call("PUT", type.path(namespaceOf(object), nameOf(object), ""))
+        .query("fieldManager", fieldManager).body(object);
+    return object(call, transport.send(call));
   }
 
   /** Replaces the status subresource of {@code object} (its {@code status}; resourceVersion as for {@link #replace}). */
   public ObjectNode replaceStatus(ResourceType type, ObjectNode object, String fieldManager) {
-    return object(transport.send(new ApiTransport.Call("PUT", type.path(namespaceOf(object), nameOf(object), "status"))
-        .query("fieldManager", fieldManager).body(object)));
+    ApiTransport.Call call = new ApiTransport.Call("PUT", type.path(namespaceOf(object), nameOf(object), "status"))
+        .query("fieldManager", fieldManager).body(object);
+    return object(call, transport.send(call));
   }
 
   /**
@@ -134,14 +148,15 @@ public final class KubernetesClient implements AutoCloseable {
     if (force) {
       call.query("force", "true");
     }
-    return object(transport.send(call));
+    return object(call, transport.send(call));
   }
 
   /** Merge-patches the status subresource of {@code namespace/name}. */
   public ObjectNode patchStatus(ResourceType type, String namespace, String name, JsonNode mergePatch,
       String fieldManager) {
-    return object(transport.send(new ApiTransport.Call("PATCH", type.path(namespace, name, "status"))
-        .query("fieldManager", fieldManager).body(mergePatch).contentType(PatchType.MERGE.contentType())));
+    ApiTransport.Call call = new ApiTransport.Call("PATCH", type.path(namespace, name, "status"))
+        .query("fieldManager", fieldManager).body(mergePatch).contentType(PatchType.MERGE.contentType());
+    return object(call, transport.send(call));
   }
 
   /**
@@ -317,9 +332,10 @@ public final class KubernetesClient implements AutoCloseable {
     return "KubernetesClient{" + transport.config() + "}";
   }
 
-  private static ObjectNode object(JsonNode json) {
+  private static ObjectNode object(ApiTransport.Call call, JsonNode json) {
     if (!json.isObject()) {
-      throw new IllegalStateException("the API server answered with a JSON " + json.getNodeType() + ", not an object");
+      throw KubernetesApiException.malformedAnswer(call.describe(), "a JSON " + json.getNodeType()
+          + " where an object belongs");
     }
     return (ObjectNode) json;
   }
@@ -498,7 +514,7 @@ public final class KubernetesClient implements AutoCloseable {
       JsonNode meta = json.path("metadata");
       SecretData.Builder binary = SecretData.builder();
       for (Map.Entry<String, JsonNode> e : json.path("binaryData").properties()) {
-        binary.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText("")));
+        binary.put(e.getKey(), SecretJson.base64(json, "binaryData", e.getKey(), e.getValue()));
       }
       return new ConfigMap(meta.path("namespace").asText(""), meta.path("name").asText(""),
           SecretJson.stringMap(meta.path("labels")), SecretJson.stringMap(meta.path("annotations")),

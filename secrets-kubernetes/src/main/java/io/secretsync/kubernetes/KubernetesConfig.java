@@ -38,6 +38,11 @@ public final class KubernetesConfig {
   /** The default client-side burst: requests that may go at once before the rate applies. */
   public static final int DEFAULT_BURST = 100;
 
+  static final String PLAIN_HTTP_REFUSED = "plain http:// is refused: the bearer token and every Secret would cross "
+      + "the network unencrypted";
+  static final String PLAIN_HTTP_HINT = "use the API server's https:// URL with its CA; for a local proxy only "
+      + "(kubectl proxy), allow it with KubernetesConfig.Builder.allowHttp(true)";
+
   private final URI server;
   private final ImmutableList<X509Certificate> caCertificates;
   private final boolean insecureSkipTlsVerify;
@@ -75,6 +80,8 @@ public final class KubernetesConfig {
     }
   }
 
+  private final boolean allowHttp;
+
   private KubernetesConfig(Builder b) {
     this.server = b.server;
     this.caCertificates = ImmutableList.copyOf(b.caCertificates);
@@ -91,6 +98,7 @@ public final class KubernetesConfig {
     this.connectTimeout = b.connectTimeout;
     this.requestTimeout = b.requestTimeout;
     this.source = b.source;
+    this.allowHttp = b.allowHttp;
   }
 
   /**
@@ -153,6 +161,7 @@ public final class KubernetesConfig {
     b.connectTimeout = connectTimeout;
     b.requestTimeout = requestTimeout;
     b.source = source;
+    b.allowHttp = allowHttp;
     return b;
   }
 
@@ -257,6 +266,7 @@ public final class KubernetesConfig {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private String source = "builder";
+    private boolean allowHttp;
 
     private Builder() {}
 
@@ -369,15 +379,31 @@ public final class KubernetesConfig {
       return this;
     }
 
+    /**
+     * Permits a plain {@code http://} server. Off by default: over plain HTTP the bearer token and
+     * every Secret cross the network readable by anyone on the path; for a local proxy only
+     * ({@code kubectl proxy}).
+     */
+    public Builder allowHttp(boolean value) {
+      this.allowHttp = value;
+      return this;
+    }
+
     Builder source(String description) {
       this.source = description;
       return this;
     }
 
-    /** @throws IllegalStateException when no server is set, or CA certificates and insecureSkipTlsVerify are both set */
+    /**
+     * @throws IllegalStateException when no server is set, or CA certificates and insecureSkipTlsVerify are both set
+     * @throws InvalidConfigException when the server is plain {@code http://} and that was not allowed
+     */
     public KubernetesConfig build() {
       if (server == null) {
         throw new IllegalStateException("server is required");
+      }
+      if (server.getScheme().equals("http") && !allowHttp) {
+        throw new InvalidConfigException("server", PLAIN_HTTP_REFUSED, List.of(PLAIN_HTTP_HINT));
       }
       if (insecureSkipTlsVerify && !caCertificates.isEmpty()) {
         throw new IllegalStateException("CA certificates and insecureSkipTlsVerify cannot both be set");

@@ -19,12 +19,16 @@ import java.util.Map;
 final class SecretJson {
   private SecretJson() {}
 
-  /** The Secret as the API returned it. */
+  /**
+   * The Secret as the API returned it.
+   *
+   * @throws KubernetesApiException when a {@code data} value is not base64 or a field has the wrong type
+   */
   static TargetSecret fromJson(JsonNode json) {
     JsonNode meta = json.path("metadata");
     SecretData.Builder data = SecretData.builder();
     for (Map.Entry<String, JsonNode> e : json.path("data").properties()) {
-      data.put(e.getKey(), e.getValue().isNull() ? new byte[0] : Base64.getDecoder().decode(e.getValue().asText()));
+      data.put(e.getKey(), e.getValue().isNull() ? new byte[0] : base64(json, "data", e.getKey(), e.getValue()));
     }
     return new TargetSecret(meta.path("namespace").asText(""), meta.path("name").asText(""),
         json.path("type").asText(TargetSecret.TYPE_OPAQUE), stringMap(meta.path("labels")),
@@ -87,6 +91,21 @@ final class SecretJson {
     }
     ObjectNode data = json.putObject("data");
     secret.data().forEach((key, value) -> data.put(key, Base64.getEncoder().encodeToString(value)));
+  }
+
+  /** A base64 value of {@code field} ({@code data} or {@code binaryData}) of {@code json}, a Secret or ConfigMap. */
+  static byte[] base64(JsonNode json, String field, String key, JsonNode value) {
+    try {
+      if (!value.isTextual()) {
+        throw new IllegalArgumentException("not a string");
+      }
+      return Base64.getDecoder().decode(value.textValue());
+    } catch (IllegalArgumentException e) {
+      JsonNode meta = json.path("metadata");
+      throw KubernetesApiException.malformedAnswer(json.path("kind").asText("object") + " "
+          + meta.path("namespace").asText("") + "/" + meta.path("name").asText(""),
+          field + "[" + key + "] is not base64");
+    }
   }
 
   static ImmutableMap<String, String> stringMap(JsonNode json) {

@@ -41,7 +41,8 @@ final class TlsSetup {
 
   static TlsSetup of(KubernetesConfig config) {
     try {
-      X509TrustManager trust = config.insecureSkipTlsVerify() ? new TrustAll() : trustManager(config.caCertificates());
+      X509TrustManager trust = config.insecureSkipTlsVerify() ? new TrustAll()
+          : new ServerTrust(trustManager(config.caCertificates()));
       KeyManager[] keys = null;
       if (config.clientCertificate().isPresent()) {
         KubernetesConfig.ClientCertificate client = config.clientCertificate().get();

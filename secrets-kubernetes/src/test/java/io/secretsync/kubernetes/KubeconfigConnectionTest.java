@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secretsync.core.InvalidConfigException;
 import io.secretsync.kubernetes.KubernetesClient.ConfigMap;
 import io.secretsync.testkit.FakeKubernetes;
 import io.secretsync.testkit.IssuedCertificate;
 import io.secretsync.testkit.TestPki;
+import io.secretsync.testkit.server.OldTlsServer;
 import io.secretsync.testkit.server.ServerResponse;
 import io.secretsync.testkit.server.TestHttpServer;
 import java.io.IOException;
@@ -167,6 +169,75 @@ class KubeconfigConnectionTest {
         KubernetesApiException e = assertThrows(KubernetesApiException.class, () -> client.namespaceLabels("default"));
         assertTrue(e.isTransportFailure(), e.getMessage());
       }
+    }
+  }
+
+  // ---- TLS strictness: each refusal says which problem it is ---------------------------------------
+
+  private static String tlsFailure(IssuedCertificate certificate, TestPki trusted) {
+    try (TestHttpServer server = TestHttpServer.builder().name("strict-tls").tls(certificate)
+        .handler(request -> ServerResponse.jsonText(200, "{}")).start();
+        KubernetesClient client = KubernetesClient.create(KubernetesConfig.builder(server.baseUrl())
+            .caCertificatesPem(trusted.caCertificatePem()).bearerToken("t").build())) {
+      KubernetesApiException e = assertThrows(KubernetesApiException.class, () -> client.namespaceLabels("default"));
+      assertTrue(e.isTransportFailure(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("GET /api/v1/namespaces/default: TLS handshake with " + server.baseUrl()
+          + " failed: the server"), e.getMessage());
+      return e.getMessage();
+    }
+  }
+
+  @Test
+  void expiredNotYetValidWrongHostSelfSignedAndWrongCaCertificatesAreRefusedSayingWhich() {
+    TestPki pki = TestPki.create();
+    assertTrue(tlsFailure(pki.expiredServerCertificate(), pki)
+        .contains("the server's certificate (or one of its CAs) has expired"));
+    assertTrue(tlsFailure(pki.notYetValidServerCertificate(), pki).contains("the server's certificate is not valid yet"));
+    assertTrue(tlsFailure(pki.wrongHostServerCertificate(), pki)
+        .contains("the server's certificate is not valid for host "));
+    assertTrue(tlsFailure(pki.selfSignedServerCertificate(), pki)
+        .contains("the server's certificate is self-signed and not trusted"));
+    assertTrue(tlsFailure(pki.serverCertificateFromAnotherCa(), pki)
+        .contains("the server's certificate is not signed by a trusted CA"));
+  }
+
+  @Test
+  void aServerOfferingOnlyTls11Or10IsRefusedNamingTheMinimum() {
+    for (String version : List.of("TLSv1.1", "TLSv1")) {
+      try (OldTlsServer old = OldTlsServer.start(version);
+          KubernetesClient client = KubernetesClient.create(KubernetesConfig.builder(old.baseUrl())
+              .caCertificatesPem(kube.caCertificatePem()).build())) {
+        KubernetesApiException e = assertThrows(KubernetesApiException.class, () -> client.namespaceLabels("default"));
+        assertTrue(e.getMessage().contains("TLS 1.2 is the minimum"), e.getMessage());
+        assertEquals(0, old.acceptedByClients(), version);
+      }
+    }
+  }
+
+  @Test
+  void theClientOffersOnlyTls12And13() {
+    assertEquals(List.of(okhttp3.TlsVersion.TLS_1_3, okhttp3.TlsVersion.TLS_1_2),
+        ApiTransport.TLS_1_2_OR_NEWER.tlsVersions());
+  }
+
+  @Test
+  void plainHttpIsRefusedUnlessAllowed() throws IOException {
+    InvalidConfigException built = assertThrows(InvalidConfigException.class,
+        () -> KubernetesConfig.builder("http://127.0.0.1:8001").build());
+    assertTrue(built.getMessage().contains("plain http:// is refused"), built.getMessage());
+    assertTrue(built.hints().get(0).contains("allowHttp(true)"), built.hints().toString());
+
+    String yaml = "clusters:\n" + cluster("plain", "http://127.0.0.1:8001", "")
+        + "contexts:\n- {name: plain, context: {cluster: plain}}\ncurrent-context: plain\n";
+    InvalidConfigException fromFile = assertThrows(InvalidConfigException.class, () -> client(yaml, ""));
+    assertTrue(fromFile.getMessage().contains("clusters[plain].cluster.server"), fromFile.getMessage());
+    assertTrue(fromFile.getMessage().contains("plain http:// is refused"), fromFile.getMessage());
+
+    try (TestHttpServer plain = TestHttpServer.builder().name("kubectl-proxy").plainHttp()
+        .handler(request -> ServerResponse.jsonText(200, "{\"metadata\":{\"labels\":{\"via\":\"proxy\"}}}")).start();
+        KubernetesClient client = KubernetesClient.create(KubernetesConfig.builder(plain.baseUrl()).allowHttp(true)
+            .build())) {
+      assertEquals("proxy", client.namespaceLabels("default").get("via"));
     }
   }
 }

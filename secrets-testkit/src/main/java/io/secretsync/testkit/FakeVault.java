@@ -260,6 +260,14 @@ public final class FakeVault implements AutoCloseable, AfterAllCallback, Paramet
     return engine.call(method, path, "", body == null ? null : json(body));
   }
 
+  /**
+   * How many tokens in the token store are valid now, the root token included: after a client has
+   * revoked what it obtained, the count is back where it was.
+   */
+  public long validTokenCount() {
+    return engine.validTokenCount();
+  }
+
   /** Stops the server. Idempotent. */
   @Override
   public void close() {

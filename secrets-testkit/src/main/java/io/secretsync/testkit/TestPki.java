@@ -235,6 +235,13 @@ public final class TestPki {
     return certificate().commonName(WRONG_HOST).hosts(WRONG_HOST).serverAuth().issue();
   }
 
+  /** A server certificate for the default hosts signed by its own key: its own issuer, trusted by no CA. */
+  public IssuedCertificate selfSignedServerCertificate() {
+    CertificateRequest request = certificate().commonName("localhost").hosts(DEFAULT_SERVER_HOSTS).serverAuth();
+    request.selfSigned = true;
+    return request.issue();
+  }
+
   /** A server certificate for the default hosts signed by a fresh, unrelated CA. */
   public IssuedCertificate serverCertificateFromAnotherCa() {
     return create("Unrelated Test CA", keyType).serverCertificate();
@@ -351,9 +358,11 @@ public final class TestPki {
         : notBefore.plus(DEFAULT_VALIDITY);
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-          caCertificate, serial(), Date.from(notBefore), Date.from(notAfter), name.build(),
-          keyPair.getPublic());
+      X509v3CertificateBuilder builder = request.selfSigned
+          ? new JcaX509v3CertificateBuilder(name.build(), serial(), Date.from(notBefore), Date.from(notAfter),
+              name.build(), keyPair.getPublic())
+          : new JcaX509v3CertificateBuilder(caCertificate, serial(), Date.from(notBefore), Date.from(notAfter),
+              name.build(), keyPair.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       int usage = KeyUsage.digitalSignature;
       if ("RSA".equals(keyPair.getPublic().getAlgorithm())) {
@@ -381,6 +390,10 @@ public final class TestPki {
       }
       builder.addExtension(Extension.subjectKeyIdentifier, false,
           ext.createSubjectKeyIdentifier(keyPair.getPublic()));
+      if (request.selfSigned) {
+        X509Certificate leaf = sign(builder, keyPair.getPrivate());
+        return new IssuedCertificate(leaf, List.of(leaf), keyPair.getPrivate());
+      }
       builder.addExtension(Extension.authorityKeyIdentifier, false,
           ext.createAuthorityKeyIdentifier(caCertificate));
       X509Certificate leaf = sign(builder, caKey);
@@ -440,6 +453,7 @@ public final class TestPki {
     private Instant notBefore;
     private Instant notAfter;
     private KeyType keyType;
+    private boolean selfSigned;
 
     private CertificateRequest(TestPki pki) {
       this.pki = pki;

@@ -22,9 +22,15 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpClients {
 
+  /** TLS 1.3 and 1.2 with OkHttp's modern cipher suites: a server that offers only TLS 1.1 or older is refused. */
+  static final okhttp3.ConnectionSpec TLS_1_2_OR_NEWER = new okhttp3.ConnectionSpec.Builder(okhttp3.ConnectionSpec.MODERN_TLS)
+      .tlsVersions(okhttp3.TlsVersion.TLS_1_3, okhttp3.TlsVersion.TLS_1_2)
+      .build();
+
   /** The root of all clients: its connection pool and dispatcher are shared by every derived client. */
   private static final OkHttpClient ROOT = new OkHttpClient.Builder()
       .protocols(java.util.List.of(Protocol.HTTP_2, Protocol.HTTP_1_1))
+      .connectionSpecs(java.util.List.of(TLS_1_2_OR_NEWER, okhttp3.ConnectionSpec.CLEARTEXT))
       .socketFactory(new NoDelaySocketFactory())
       .retryOnConnectionFailure(false)
       .followRedirects(false)

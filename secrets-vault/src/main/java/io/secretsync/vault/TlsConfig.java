@@ -61,7 +61,7 @@ final class TlsConfig {
    */
   static TlsConfig create(List<X509Certificate> caCertificates, boolean addSystemRoots, Optional<ClientKey> clientKey) {
     try {
-      X509TrustManager trustManager = trustManager(caCertificates, addSystemRoots);
+      X509TrustManager trustManager = new ServerTrust(trustManager(caCertificates, addSystemRoots));
       KeyManager[] keyManagers = clientKey.isPresent() ? keyManagers(clientKey.get()) : null;
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keyManagers, new TrustManager[] {trustManager}, new SecureRandom());

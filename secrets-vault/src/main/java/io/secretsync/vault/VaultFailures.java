@@ -130,6 +130,14 @@ final class VaultFailures {
     return out.build();
   }
 
+  /** {@code errors} with every occurrence of {@code secret} replaced: a server that echoes the token shows no one. */
+  static ImmutableList<String> redacted(ImmutableList<String> errors, String secret) {
+    if (secret.isEmpty()) {
+      return errors;
+    }
+    return errors.stream().map(e -> e.replace(secret, "<redacted>")).collect(ImmutableList.toImmutableList());
+  }
+
   /** Whether the body is the multierror form Vault uses for an ACL denial of a valid token. */
   static boolean isMultiError(JsonNode body) {
     JsonNode errors = body == null ? null : body.get("errors");
@@ -140,7 +148,7 @@ final class VaultFailures {
   /** The exception for a non-success answer that the caller does not handle itself. */
   static SecretStoreException forStatus(VaultRequest request, int status, JsonNode body, Optional<VaultToken> token,
       Optional<String> namespace) {
-    ImmutableList<String> vaultErrors = errors(body);
+    ImmutableList<String> vaultErrors = token.map(t -> redacted(errors(body), t.secret())).orElseGet(() -> errors(body));
     String vaultText = vaultErrors.isEmpty() ? "" : ": " + String.join("; ", vaultErrors);
     String where = request.describe() + namespace.map(ns -> " (namespace " + ns + ")").orElse("");
     String who = token.map(t -> " for " + t.issuedTo()).orElse("");
@@ -219,11 +227,21 @@ final class VaultFailures {
       return new TlsException(where + ": the server's certificate is not valid yet",
           List.of("check the clocks, or the certificate's notBefore date"), e);
     }
+    if (causedBy(e, ServerTrust.SelfSignedException.class)) {
+      return new TlsException(where + ": the server's certificate is self-signed and not trusted",
+          List.of("put Vault's certificate (or the CA that should sign it) in spec.provider.vault.caBundle or "
+              + "caProvider, or give Vault a certificate signed by a CA"), e);
+    }
     if (causedBy(e, CertPathBuilderException.class) || causedBy(e, CertPathValidatorException.class)) {
       return new TlsException(where + ": the server's certificate is not signed by a trusted CA",
           List.of("put the CA that signed Vault's certificate in spec.provider.vault.caBundle or caProvider",
               "when caProvider is set, check that the ConfigMap or Secret key holds that CA (PEM)",
               "with a public CA and no caBundle/caProvider, the system roots are used"), e);
+    }
+    if (protocolTooOld(e)) {
+      return new TlsException(where + ": the server offers no TLS version this client accepts; TLS 1.2 is the "
+          + "minimum (" + e.getMessage() + ")", List.of("configure Vault's listener for TLS 1.2 or 1.3 "
+          + "(tls_min_version = \"tls12\")"), e);
     }
     if (e instanceof SSLHandshakeException) {
       return new TlsException(where + ": TLS handshake failed (" + e.getMessage() + ")",
@@ -232,6 +250,19 @@ final class VaultFailures {
     }
     return new TlsException(where + ": TLS failed (" + e.getMessage() + ")",
         List.of("if Vault requires client certificates, check spec.provider.vault.tls"), e);
+  }
+
+  /** The handshake failed on the protocol version: the server offers only TLS 1.1 or older. */
+  static boolean protocolTooOld(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (message.contains("protocol_version") || message.contains("not accepted by client preferences")
+          || message.contains("No appropriate protocol")
+          || message.contains("protocol is disabled")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

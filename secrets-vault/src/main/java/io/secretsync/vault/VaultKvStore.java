@@ -48,6 +48,12 @@ final class VaultKvStore implements SecretStore {
   static final String V1_METADATA = "cannot perform metadata fetch operations with kv version v1";
   static final String V1_FIND_TAGS = "cannot perform find operations with kv version v1";
 
+  /** The deepest folder {@code find} descends into below its path. */
+  static final int MAX_FIND_DEPTH = 64;
+
+  /** The most folders one {@code find} lists (by default). */
+  static final int MAX_FIND_FOLDERS = 10_000;
+
   private final String name;
   private final KvPaths paths;
   private final Supplier<VaultClient> clientFactory;
@@ -55,11 +61,18 @@ final class VaultKvStore implements SecretStore {
   private final Object connectLock = new Object();
   private volatile Connection connection;
   private volatile boolean closed;
+  private final int maxFindFolders;
 
   private record Connection(VaultClient client, TokenManager tokens) {}
 
   VaultKvStore(String name, KvPaths paths, Supplier<VaultClient> clientFactory,
       java.util.function.Function<VaultClient, TokenManager> tokensFactory) {
+    this(name, paths, clientFactory, tokensFactory, MAX_FIND_FOLDERS);
+  }
+
+  VaultKvStore(String name, KvPaths paths, Supplier<VaultClient> clientFactory,
+      java.util.function.Function<VaultClient, TokenManager> tokensFactory, int maxFindFolders) {
+    this.maxFindFolders = maxFindFolders;
     this.name = name;
     this.paths = paths;
     this.clientFactory = clientFactory;
@@ -95,7 +108,7 @@ final class VaultKvStore implements SecretStore {
     }
     List<String> skipped = new ArrayList<>();
     List<SecretPath> candidates = new ArrayList<>();
-    list(root, candidates, skipped, true);
+    list(root, candidates, skipped, 0, new int[1]);
     Map<String, SecretDocument> found = new TreeMap<>();
     for (SecretPath candidate : candidates) {
       String key = paths.resultKey(candidate);
@@ -142,6 +155,9 @@ final class VaultKvStore implements SecretStore {
       connection = null;
       if (current != null) {
         current.tokens().close();
+        // Idle connections would otherwise stay open for OkHttp's keep-alive (5 minutes) after the
+        // store is gone; connections in use by other stores are left alone.
+        current.client().http().connectionPool().evictAll();
       }
     }
   }
@@ -210,8 +226,20 @@ final class VaultKvStore implements SecretStore {
     return true;
   }
 
-  private void list(SecretPath folder, List<SecretPath> out, List<String> skipped, boolean root) {
+  /**
+   * Lists {@code folder} and its sub-folders. Depth and the number of folders are bounded: a server
+   * whose listing never ends (a folder that lists itself, say) is a failure that names the path, not
+   * a stack overflow or an endless walk. {@code listed} counts the folders listed so far.
+   */
+  private void list(SecretPath folder, List<SecretPath> out, List<String> skipped, int depth, int[] listed) {
+    boolean root = depth == 0;
     String listPath = paths.listPath(folder);
+    if (depth > MAX_FIND_DEPTH || ++listed[0] > maxFindFolders) {
+      throw new SecretStoreException("LIST " + listPath + ": dataFrom.find " + (depth > MAX_FIND_DEPTH
+          ? "went " + MAX_FIND_DEPTH + " folders deep" : "listed " + maxFindFolders + " folders")
+          + "; Vault's listing does not end", List.of("set dataFrom.find.path to a folder closer to the "
+          + "secrets, or check the mount's listing with: vault kv list"), null);
+    }
     Reply reply;
     try {
       reply = send(VaultRequest.list(listPath, paths.listDeniedHints(folder)));
@@ -229,7 +257,7 @@ final class VaultKvStore implements SecretStore {
       String child = entry.asText();
       String prefix = folder.key().isEmpty() ? "" : folder.key() + "/";
       if (child.endsWith("/")) {
-        list(new SecretPath(folder.mount(), prefix + child.substring(0, child.length() - 1)), out, skipped, false);
+        list(new SecretPath(folder.mount(), prefix + child.substring(0, child.length() - 1)), out, skipped, depth + 1, listed);
       } else if (!child.isEmpty()) {
         out.add(new SecretPath(folder.mount(), prefix + child));
       }

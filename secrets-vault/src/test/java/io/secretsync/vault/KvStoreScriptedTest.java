@@ -33,6 +33,8 @@ class KvStoreScriptedTest {
   private final MockWebServer server = new MockWebServer();
   private final Map<String, MockResponse> answers = new ConcurrentHashMap<>();
   private final Map<String, Integer> hits = new ConcurrentHashMap<>();
+  private volatile String everyListing;
+  private volatile boolean branching;
 
   @BeforeEach
   void start() throws Exception {
@@ -44,6 +46,10 @@ class KvStoreScriptedTest {
         if (target.startsWith("POST /v1/auth/kubernetes/login")) {
           return ScriptedVault.json(200, "{\"auth\":{\"client_token\":\"hvs.t\",\"lease_duration\":3600,"
               + "\"renewable\":true,\"policies\":[\"default\"]}}");
+        }
+        if (everyListing != null && target.endsWith("?list=true")) {
+          boolean deep = target.chars().filter(c -> c == '/').count() > 20;
+          return ScriptedVault.json(200, deep && branching ? "{\"data\":{\"keys\":[\"leaf\"]}}" : everyListing);
         }
         return answers.getOrDefault(target, ScriptedVault.json(404, "{\"errors\":[]}"));
       }
@@ -58,11 +64,15 @@ class KvStoreScriptedTest {
   }
 
   private VaultKvStore store(Optional<String> mount, KvVersion version) {
+    return store(mount, version, VaultKvStore.MAX_FIND_FOLDERS);
+  }
+
+  private VaultKvStore store(Optional<String> mount, KvVersion version, int maxFindFolders) {
     VaultAuth auth = VaultAuth.kubernetes(KubernetesAuthOptions.builder().role("r").jwt(() -> "a.b.c", "test").build());
     return new VaultKvStore("test", new KvPaths(mount, version),
         () -> VaultClient.builder(server.url("/").toString()).caCertificatesPem(pki.caCertificatePem())
             .retries(0, Duration.ZERO).build(),
-        client -> new TokenManager(client, auth, TestClock.create()));
+        client -> new TokenManager(client, auth, TestClock.create()), maxFindFolders);
   }
 
   private void answer(String target, int status, String body) {
@@ -150,6 +160,39 @@ class KvStoreScriptedTest {
     assertEquals(java.util.List.of("dev/config", "dev/db"), found.keySet().asList());
     assertEquals(1, hits.get("GET /v1/secret/metadata/private/?list=true"));
     assertEquals(null, hits.get("GET /v1/secret/data/top"));
+  }
+
+  @Test
+  void findUnderAFolderThatListsItselfFailsNamingThePathInsteadOfOverflowingTheStack() {
+    // Found by VaultResponseFuzzTest: every folder answering {"keys":["credentials/"]} recursed without end.
+    everyListing = "{\"data\":{\"keys\":[\"credentials/\"]}}";
+    SecretStoreException e = assertThrows(SecretStoreException.class,
+        () -> store(Optional.of("secret"), KvVersion.V2).find(FindRef.byName(Optional.of("app"), "^c")));
+    assertTrue(e.getMessage().startsWith("LIST secret/metadata/app/credentials/credentials/"), e.getMessage());
+    assertTrue(e.getMessage().contains("went " + VaultKvStore.MAX_FIND_DEPTH + " folders deep"), e.getMessage());
+    assertEquals(VaultKvStore.MAX_FIND_DEPTH + 1, listings());
+  }
+
+  @Test
+  void findUnderAListingThatBranchesWithoutEndStopsAfterTheFolderBound() {
+    everyListing = "{\"data\":{\"keys\":[\"a/\",\"b/\"]}}";
+    branching = true;
+    SecretStoreException e = assertThrows(SecretStoreException.class,
+        () -> store(Optional.of("secret"), KvVersion.V2, 100).find(FindRef.byName(Optional.empty(), "x")));
+    assertTrue(e.getMessage().contains("listed 100 folders"), e.getMessage());
+    assertEquals(100, listings());
+  }
+
+  private int listings() {
+    return hits.entrySet().stream().filter(h -> h.getKey().endsWith("?list=true")).mapToInt(Map.Entry::getValue).sum();
+  }
+
+  @Test
+  void anErrorThatEchoesTheTokenShowsItToNoOne() {
+    answer("GET /v1/secret/data/app", 400, "{\"errors\":[\"token hvs.t is not allowed here\"]}");
+    SecretStoreException e = assertThrows(SecretStoreException.class,
+        () -> store(Optional.of("secret"), KvVersion.V2).read(RemoteRef.of("app").location()));
+    assertTrue(e.getMessage().endsWith(": token <redacted> is not allowed here"), e.getMessage());
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.secretsync.core.SecretStoreException.TlsException;
 import io.secretsync.testkit.IssuedCertificate;
 import io.secretsync.testkit.TestPki;
+import io.secretsync.testkit.server.OldTlsServer;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -99,6 +100,61 @@ class VaultTlsTest {
     TlsException e = assertThrows(TlsException.class,
         () -> get(builder(url).caCertificatesPem(pki.caCertificatePem()).build()));
     assertTrue(e.getMessage().contains("expired"), e.getMessage());
+  }
+
+  @Test
+  void notYetValidCertificateIsRefusedSayingSo() throws Exception {
+    String url = start(pki.notYetValidServerCertificate());
+    TlsException e = assertThrows(TlsException.class,
+        () -> get(builder(url).caCertificatesPem(pki.caCertificatePem()).build()));
+    assertTrue(e.getMessage().contains("the server's certificate is not valid yet"), e.getMessage());
+    assertEquals("check the clocks, or the certificate's notBefore date", e.hints().get(0));
+  }
+
+  @Test
+  void selfSignedCertificateIsRefusedSayingSo() throws Exception {
+    String url = start(pki.selfSignedServerCertificate());
+    TlsException e = assertThrows(TlsException.class,
+        () -> get(builder(url).caCertificatesPem(pki.caCertificatePem()).build()));
+    assertTrue(e.getMessage().contains("the server's certificate is self-signed and not trusted"), e.getMessage());
+    TlsException withSystemRoots = assertThrows(TlsException.class, () -> get(builder(url).build()));
+    assertTrue(withSystemRoots.getMessage().contains("self-signed"), withSystemRoots.getMessage());
+  }
+
+  @Test
+  void eachCertificateProblemHasItsOwnMessage() throws Exception {
+    java.util.Set<String> messages = new java.util.HashSet<>();
+    for (IssuedCertificate certificate : List.of(pki.expiredServerCertificate(), pki.notYetValidServerCertificate(),
+        pki.wrongHostServerCertificate(), pki.selfSignedServerCertificate(), pki.serverCertificateFromAnotherCa())) {
+      try (MockWebServer one = new MockWebServer()) {
+        one.useHttps(certificate.serverSslContext().getSocketFactory());
+        one.start();
+        TlsException e = assertThrows(TlsException.class,
+            () -> get(builder(one.url("/").toString()).caCertificatesPem(pki.caCertificatePem()).build()));
+        messages.add(e.getMessage().replaceAll(" \\(.*", "").replaceAll("^.*localhost:\\d+: ", ""));
+      }
+    }
+    assertEquals(5, messages.size(), messages.toString());
+  }
+
+  @Test
+  void aServerOfferingOnlyTls11Or10IsRefusedNamingTheMinimum() {
+    for (String version : List.of("TLSv1.1", "TLSv1")) {
+      try (OldTlsServer old = OldTlsServer.start(version)) {
+        TlsException e = assertThrows(TlsException.class,
+            () -> get(builder(old.baseUrl()).caCertificatesPem(pki.caCertificatePem()).build()));
+        assertTrue(e.getMessage().contains("TLS 1.2 is the minimum"), e.getMessage());
+        assertEquals(0, old.acceptedByClients(), version);
+      }
+    }
+  }
+
+  @Test
+  void theClientOffersOnlyTls12And13() {
+    VaultClient client = builder("https://localhost:8200").caCertificatesPem(pki.caCertificatePem()).build();
+    List<okhttp3.TlsVersion> versions = client.http().connectionSpecs().stream()
+        .filter(okhttp3.ConnectionSpec::isTls).flatMap(spec -> spec.tlsVersions().stream()).toList();
+    assertEquals(List.of(okhttp3.TlsVersion.TLS_1_3, okhttp3.TlsVersion.TLS_1_2), versions);
   }
 
   @Test

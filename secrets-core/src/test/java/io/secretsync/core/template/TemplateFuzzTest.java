@@ -2,6 +2,8 @@ package io.secretsync.core.template;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -11,6 +13,10 @@ import org.junit.jupiter.api.Test;
  * Random templates, built from fragments of the language and of ESO's functions and cut at random
  * points, parse and render with no exception other than {@link TemplateException}. Seeded, so a
  * failure is reproducible.
+ *
+ * <p>The coverage-guided target {@link #anyTemplateFailsOnlyWithTemplateException} replays
+ * {@code TemplateFuzzTestInputs/} in regression mode (the default); fuzz with
+ * {@code JAZZER_FUZZ=1 mvn -pl secrets-core test -Dtest=TemplateFuzzTest#anyTemplateFailsOnlyWithTemplateException}.
  */
 class TemplateFuzzTest {
 
@@ -23,6 +29,38 @@ class TemplateFuzzTest {
       "coalesce", "ternary", "indent", "nindent", "list", "dict", "get", "set", "keys", "hasKey", "pluck", "merge",
       "sha256sum", "regexMatch", "regexFind", "regexReplaceAll", "\"(a+)\"", "\"$1\"", "toString", "atoi",
       "filterPEM", "pkcs12key", "jwkPublicKeyPem", "quote", "squote", "contains", "trimAll", "text ");
+
+  private static final Map<String, Object> DATA = Map.of(
+      "a", "x", "b", "{\"c\":1}", "n", "3", "list", "a,b,c", "yaml", "k: v\nl: [1, 2]\n",
+      "bin", new byte[] {0, (byte) 0xff, 'A'});
+  private static final TemplateOptions STRICT = TemplateOptions.builder().maxOutputBytes(64 * 1024).build();
+  private static final TemplateOptions LENIENT = STRICT.toBuilder()
+      .missingKey(TemplateOptions.MissingKey.NO_VALUE).build();
+
+  /**
+   * Any text, parsed and rendered over string data, either renders within the output bound or
+   * fails with {@link TemplateException}; both missing-key modes.
+   */
+  @FuzzTest(maxDuration = "5m")
+  void anyTemplateFailsOnlyWithTemplateException(byte[] input) {
+    String source = new String(input, StandardCharsets.UTF_8);
+    for (TemplateOptions options : List.of(STRICT, LENIENT)) {
+      Template template;
+      try {
+        template = Template.parse("fuzz", source, options);
+      } catch (TemplateException expected) {
+        return;
+      }
+      try {
+        String out = template.render(DATA);
+        if (out.length() > options.maxOutputBytes()) {
+          fail("output of " + out.length() + " chars exceeds the bound");
+        }
+      } catch (TemplateException expected) {
+        expected.getMessage();
+      }
+    }
+  }
 
   @Test
   void randomTemplatesFailOnlyWithTemplateException() {

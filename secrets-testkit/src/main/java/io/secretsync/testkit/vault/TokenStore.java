@@ -77,6 +77,11 @@ final class TokenStore {
     }
   }
 
+  /** How many tokens are valid at {@code now}: issued, and neither expired nor revoked. */
+  long validCount(Instant now) {
+    return List.copyOf(byId.values()).stream().filter(t -> valid(t.id, now).isPresent()).count();
+  }
+
   int size() {
     return byId.size();
   }

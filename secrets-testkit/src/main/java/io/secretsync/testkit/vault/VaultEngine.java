@@ -452,6 +452,11 @@ public final class VaultEngine implements Handler {
 
   // ------------------------------------------------------------------ state
 
+  /** How many tokens are valid now, the root token included. */
+  public long validTokenCount() {
+    return tokens.validCount(clock.instant());
+  }
+
   TokenStore tokens() {
     return tokens;
   }

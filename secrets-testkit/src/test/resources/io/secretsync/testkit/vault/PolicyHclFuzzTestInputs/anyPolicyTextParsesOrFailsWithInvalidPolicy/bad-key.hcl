@@ -1,0 +1,2 @@
+paths "x" { capabilities = ["read"] }
+name = "p"

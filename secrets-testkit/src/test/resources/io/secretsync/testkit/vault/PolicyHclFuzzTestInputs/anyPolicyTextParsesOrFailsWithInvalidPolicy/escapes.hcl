@@ -1,0 +1,1 @@
+path "a\"b\\c\u00e9\n" { capabilities = ["read"] }

@@ -1,0 +1,5 @@
+path "a/*" {
+  capabilities = <<EOF
+read
+EOF
+}

@@ -1,0 +1,1 @@
+path "x" { capabilities = ["read" 

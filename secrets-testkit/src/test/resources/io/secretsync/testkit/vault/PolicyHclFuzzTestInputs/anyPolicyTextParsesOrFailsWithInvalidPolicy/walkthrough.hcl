@@ -1,0 +1,3 @@
+path "secret/data/example-api/*" {
+  capabilities = ["read"]
+}

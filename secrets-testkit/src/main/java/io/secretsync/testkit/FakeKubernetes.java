@@ -251,6 +251,19 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     return auditLog.count(method, path);
   }
 
+  /**
+   * Takes the API server down: its port is closed and open connections (watches too) are dropped,
+   * so clients get "connection refused" until {@link #startListening()}. The cluster's state stays.
+   */
+  public void stopListening() {
+    server.stopListening();
+  }
+
+  /** Brings the API server back on the same port after {@link #stopListening()}. */
+  public void startListening() {
+    server.startListening();
+  }
+
   // ------------------------------------------------------------------ objects
 
   /**

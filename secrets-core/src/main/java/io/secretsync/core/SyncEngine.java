@@ -102,6 +102,17 @@ public final class SyncEngine {
     return stores;
   }
 
+  /**
+   * Whether {@code secret} is as this engine last left it: it carries the {@value #LABEL_MANAGED}
+   * label and its {@value #ANNOTATION_DATA_HASH} annotation is the hash this engine writes for its
+   * data (ESO's {@code isSecretValid}). False means someone edited the data or removed the metadata.
+   */
+  public boolean isIntact(TargetSecret secret) {
+    requireNonNull(secret, "secret");
+    String hash = secret.annotations().get(ANNOTATION_DATA_HASH);
+    return "true".equals(secret.labels().get(LABEL_MANAGED)) && hash != null && hash.equals(dataHash.apply(secret.data()));
+  }
+
   /** Syncs {@code es}: fetches, renders and writes its target when it changed. Never throws for a failed sync. */
   public SyncResult sync(ExternalSecret es) {
     return run(requireNonNull(es, "es"), false);

@@ -437,6 +437,14 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     return local.resourceVersion();
   }
 
+  /**
+   * Ends every open watch answer now, cleanly, as the API server does when a watch's
+   * {@code timeoutSeconds} are up (or it restarts): clients see the stream end and must watch again.
+   */
+  public void endWatches() {
+    local.endWatches();
+  }
+
   /** Forgets the change history, as an etcd compaction: watches from before now get 410 Expired. */
   public void compactWatchHistory() {
     local.compactWatchHistory();

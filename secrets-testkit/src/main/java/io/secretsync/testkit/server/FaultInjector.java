@@ -55,13 +55,14 @@ public final class FaultInjector {
    * {@code pathPrefix} empty = all paths; see {@link #matches(String)}. {@code retryAfterSeconds}
    * (-1 = none) adds a {@code Retry-After} header to a STATUS or SEALED answer. {@code every}
    * = n makes the fault apply to every n-th matching request only (the others are answered
-   * normally; 2 = half of them), 1 = every one.
+   * normally; 2 = half of them), 1 = every one. {@code method} (empty = any) limits the fault to
+   * requests with that HTTP method.
    */
   public record Fault(Mode mode, int status, long delayMillis, String pathPrefix, int count,
-      int retryAfterSeconds, int every) {
-    /** A fault on every matching request, without {@code Retry-After}. */
+      int retryAfterSeconds, int every, String method) {
+    /** A fault on every matching request of any method, without {@code Retry-After}. */
     public Fault(Mode mode, int status, long delayMillis, String pathPrefix, int count) {
-      this(mode, status, delayMillis, pathPrefix, count, -1, 1);
+      this(mode, status, delayMillis, pathPrefix, count, -1, 1, "");
     }
 
     public Fault {
@@ -69,6 +70,7 @@ public final class FaultInjector {
         throw new IllegalArgumentException("fault \"retryAfterSeconds\" must be >= 0, or -1 for none, got "
             + retryAfterSeconds);
       }
+      Objects.requireNonNull(method, "method");
       if (every < 1) {
         throw new IllegalArgumentException("fault \"every\" must be >= 1, got " + every);
       }
@@ -125,12 +127,18 @@ public final class FaultInjector {
 
     /** A copy that affects only the next {@code count} requests (-1 = until cleared). */
     public Fault times(int count) {
-      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, every);
+      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, every, method);
     }
 
     /** A copy that affects only paths under {@code prefix}. */
     public Fault onPathPrefix(String prefix) {
-      return new Fault(mode, status, delayMillis, prefix, count, retryAfterSeconds, every);
+      return new Fault(mode, status, delayMillis, prefix, count, retryAfterSeconds, every, method);
+    }
+
+    /** A copy that affects only requests with HTTP method {@code httpMethod} (e.g. PUT). */
+    public Fault onMethod(String httpMethod) {
+      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, every,
+          httpMethod.toUpperCase(Locale.ROOT));
     }
 
     /** A copy whose answers carry {@code Retry-After: seconds} (STATUS and SEALED only). */
@@ -138,12 +146,12 @@ public final class FaultInjector {
       if (seconds < 0) {
         throw new IllegalArgumentException("Retry-After must be >= 0 seconds, got " + seconds);
       }
-      return new Fault(mode, status, delayMillis, pathPrefix, count, seconds, every);
+      return new Fault(mode, status, delayMillis, pathPrefix, count, seconds, every, method);
     }
 
     /** A copy that applies to every {@code n}-th matching request only (2 = half of them). */
     public Fault everyNth(int n) {
-      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, n);
+      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, n, method);
     }
 
     /**
@@ -166,7 +174,7 @@ public final class FaultInjector {
     /**
      * Parses the JSON used at {@code PUT /_testkit/faults}:
      * {@code {"mode":"status|delay|reset|sealed|malformed|truncated|cut","status":503,"delayMillis":0,
-     * "pathPrefix":"","count":-1,"retryAfterSeconds":-1,"every":1}}.
+     * "pathPrefix":"","count":-1,"retryAfterSeconds":-1,"every":1,"method":""}}.
      * Only {@code mode} is required; {@code count} defaults to -1, {@code every} to 1.
      *
      * @throws IllegalArgumentException naming the field that is wrong
@@ -203,7 +211,13 @@ public final class FaultInjector {
       int count = intField(json, "count", -1);
       int retryAfter = intField(json, "retryAfterSeconds", -1);
       int every = intField(json, "every", 1);
-      return new Fault(mode, status, delay, pathPrefix, count, retryAfter, every);
+      JsonNode methodNode = json.get("method");
+      if (methodNode != null && !methodNode.isNull() && !methodNode.isTextual()) {
+        throw new IllegalArgumentException("fault \"method\" must be a string");
+      }
+      String method = methodNode == null || methodNode.isNull() ? ""
+          : methodNode.asText().toUpperCase(Locale.ROOT);
+      return new Fault(mode, status, delay, pathPrefix, count, retryAfter, every, method);
     }
 
     private static int intField(JsonNode json, String name, int dflt) {
@@ -227,6 +241,7 @@ public final class FaultInjector {
       m.put("count", count);
       m.put("retryAfterSeconds", retryAfterSeconds);
       m.put("every", every);
+      m.put("method", method);
       return m;
     }
   }
@@ -255,10 +270,18 @@ public final class FaultInjector {
    * applies.
    */
   public synchronized Optional<Fault> next(String path) {
+    return next("", path);
+  }
+
+  /**
+   * The fault to apply to a {@code method} request on {@code path}, using up one of its count;
+   * empty when none applies. A fault limited to a method never applies when {@code method} is empty.
+   */
+  public synchronized Optional<Fault> next(String method, String path) {
     Iterator<ActiveFault> it = active.iterator();
     while (it.hasNext()) {
       ActiveFault a = it.next();
-      if (a.fault.matches(path)) {
+      if (a.fault.matches(path) && (a.fault.method().isEmpty() || a.fault.method().equals(method))) {
         if (++a.seen % a.fault.every() != 0) {
           return Optional.empty();
         }

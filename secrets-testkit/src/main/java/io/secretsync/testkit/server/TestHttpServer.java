@@ -244,7 +244,7 @@ public final class TestHttpServer implements AutoCloseable {
         return;
       }
       ServerResponse response;
-      Optional<FaultInjector.Fault> fault = faults.next(request.rawPath());
+      Optional<FaultInjector.Fault> fault = faults.next(request.method(), request.rawPath());
       if (fault.isEmpty()) {
         response = invoke(request);
       } else {

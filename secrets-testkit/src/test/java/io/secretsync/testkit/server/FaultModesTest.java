@@ -78,6 +78,35 @@ class FaultModesTest {
   }
 
   @Test
+  void aFaultCanBeLimitedToOneMethod() throws IOException {
+    start();
+    faults.add(FaultInjector.Fault.status(409).onMethod("put"));
+    try (Response r = get("/x")) {
+      assertEquals(200, r.code());
+    }
+    try (Response r = client.newCall(new Request.Builder().url(server.baseUrl() + "/x")
+        .put(okhttp3.RequestBody.create("{}", okhttp3.MediaType.get("application/json"))).build()).execute()) {
+      assertEquals(409, r.code());
+    }
+  }
+
+  @Test
+  void endedWatchesEndTheirAnswer() throws IOException {
+    try (io.secretsync.testkit.FakeKubernetes kube = io.secretsync.testkit.FakeKubernetes.builder().pki(PKI).start()) {
+      kube.createNamespace("w");
+      Request watch = new Request.Builder().url(kube.baseUrl() + "/api/v1/namespaces/w/configmaps?watch=true")
+          .header("Authorization", "Bearer " + kube.adminToken()).build();
+      try (Response r = client.newCall(watch).execute()) {
+        assertEquals(200, r.code());
+        kube.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: w}\ndata: {k: v}\n");
+        assertTrue(r.body().source().readUtf8LineStrict().contains("\"ADDED\""), "the watch is streaming");
+        kube.endWatches();
+        r.body().string(); // returns because the answer ends, instead of after the watch's timeout
+      }
+    }
+  }
+
+  @Test
   void aMalformedAnswerIsNotJson() throws IOException {
     start();
     faults.add(FaultInjector.Fault.malformedJson().times(1));
@@ -117,7 +146,8 @@ class FaultModesTest {
 
   @Test
   void newModesRoundTripThroughJson() {
-    FaultInjector.Fault f = FaultInjector.Fault.status(429).withRetryAfter(2).everyNth(3).onPathPrefix("secret/");
+    FaultInjector.Fault f = FaultInjector.Fault.status(429).withRetryAfter(2).everyNth(3).onPathPrefix("secret/")
+        .onMethod("GET");
     assertEquals(f, FaultInjector.Fault.fromJson(new ObjectMapper().valueToTree(f.toJson())));
     assertEquals(FaultInjector.Mode.CUT, FaultInjector.Fault.fromJson(
         new ObjectMapper().valueToTree(Map.of("mode", "cut"))).mode());

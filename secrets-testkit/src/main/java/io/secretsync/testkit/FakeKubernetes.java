@@ -264,6 +264,11 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     server.startListening();
   }
 
+  /** Whether the API server's port is open (false between stop and start). */
+  public boolean isListening() {
+    return server.isListening();
+  }
+
   // ------------------------------------------------------------------ objects
 
   /**

@@ -331,7 +331,8 @@ class CanaryAuditTest {
     String secrets = "/api/v1/namespaces/" + NS + "/secrets";
     f.put("sealed", new Runnable[] {vault::seal, vault::unseal});
     f.put("refused", new Runnable[] {vault::stopListening, vault::startListening});
-    f.put("timeout", new Runnable[] {() -> vault.faults().add(Fault.delay(Duration.ofSeconds(1))), () -> { }});
+    f.put("timeout", new Runnable[] {() -> vault.faults().add(Fault.delay(Duration.ofSeconds(1)).times(8)),
+        () -> { }});
     f.put("cut", new Runnable[] {() -> vault.faults().add(Fault.cutMidBody()), () -> { }});
     f.put("malformed", new Runnable[] {() -> vault.faults().add(Fault.malformedJson()), () -> { }});
     f.put("truncated", new Runnable[] {() -> vault.faults().add(Fault.truncatedBody()), () -> { }});

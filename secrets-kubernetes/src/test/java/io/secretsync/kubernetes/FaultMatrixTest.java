@@ -56,7 +56,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>the requests the fakes received during the fault stay under the bound stated for the row;
  *   <li>after the fault clears, everything is synced (data, and Ready in the status read back from
  *       the cluster) within one backoff step: {@link #BACKOFF_CAP}, which is also the circuit
- *       breaker's longest open time.
+ *       breaker's longest open time;
+ *   <li>no secret value reached a log line (at any level, stack traces included).
  * </ul>
  * The table is printed at the end. Run alone with
  * {@code mvn -B -pl secrets-kubernetes -am verify -Dtest=FaultMatrixTest -Dsurefire.failIfNoSpecifiedTests=false}.
@@ -345,6 +346,7 @@ class FaultMatrixTest {
       vault.kv("secret").put(NS + "/es-" + i, Map.of("password", value(gen, i)));
     }
     lastResult.clear();
+    LogCapture.clear();
     vault.auditLog().clear();
     kube.auditLog().clear();
     int syncsBefore = syncs.get();
@@ -399,6 +401,8 @@ class FaultMatrixTest {
       assertEquals(0, after.wrong, row.fault + ": Secrets wrong after the fault: " + after.first);
       assertTrue(requests <= row.bound, row.fault + ": " + requests + " requests during the fault, bound "
           + row.bound);
+      List<String> leaking = LogCapture.lines().stream().filter(l -> l.contains("Grüße")).limit(3).toList();
+      assertEquals(List.of(), leaking, row.fault + ": a secret value reached the logs");
       assertTrue(syncsDuring >= SECRETS, row.fault + ": every ExternalSecret was tried during the fault: "
           + syncsDuring);
     } finally {

@@ -43,6 +43,7 @@ final class ApiTransport implements AutoCloseable {
   /** The longest {@code Retry-After} waited for; a longer one fails the request at once. */
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
   static final String USER_AGENT = "secrets-sync/0.1 (java)";
+  private static final org.slf4j.Logger REQUESTS = org.slf4j.LoggerFactory.getLogger("io.secretsync.kubernetes.requests");
 
   private final KubernetesConfig config;
   private final HttpUrl server;
@@ -83,7 +84,8 @@ final class ApiTransport implements AutoCloseable {
           }
           return chain.proceed(chain.request());
         })
-        .addInterceptor(authenticator(token, config));
+        .addInterceptor(authenticator(token, config))
+        .addNetworkInterceptor(ApiTransport::logRequest);
     if (server.isHttps()) {
       TlsSetup tls = TlsSetup.of(config);
       builder.sslSocketFactory(tls.context.getSocketFactory(), tls.trustManager);
@@ -92,6 +94,27 @@ final class ApiTransport implements AutoCloseable {
     config.proxy().ifPresent(builder::proxy);
     this.client = builder.build();
     this.watchClient = client.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();
+  }
+
+  /**
+   * Logs each request on logger {@code io.secretsync.kubernetes.requests} at debug: method, path,
+   * status and time; never the query, a header or a body.
+   */
+  private static Response logRequest(Interceptor.Chain chain) throws IOException {
+    if (!REQUESTS.isDebugEnabled()) {
+      return chain.proceed(chain.request());
+    }
+    Request request = chain.request();
+    long start = System.nanoTime();
+    try {
+      Response response = chain.proceed(request);
+      REQUESTS.debug("{} {} -> {} ({} ms)", request.method(), request.url().encodedPath(), response.code(), (System.nanoTime() - start) / 1_000_000);
+      return response;
+    } catch (IOException e) {
+      REQUESTS.debug("{} {} -> {} ({} ms)", request.method(), request.url().encodedPath(),
+          e.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+      throw e;
+    }
   }
 
   private static Interceptor authenticator(BearerToken token, KubernetesConfig config) {

@@ -4,9 +4,15 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.io.IOException;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OkHttp clients of every Vault connection in the process: one per (server origin, trust,
@@ -22,11 +28,36 @@ final class HttpClients {
       .socketFactory(new NoDelaySocketFactory())
       .retryOnConnectionFailure(false)
       .followRedirects(false)
+      .addNetworkInterceptor(HttpClients::logRequest)
       .build();
 
   private static final Cache<Key, OkHttpClient> CLIENTS = CacheBuilder.newBuilder().weakValues().build();
 
+  private static final Logger REQUESTS = LoggerFactory.getLogger("io.secretsync.vault.requests");
+
   private HttpClients() {}
+
+  /**
+   * Logs each request on logger {@code io.secretsync.vault.requests} at debug: method, path, status
+   * and time; never the query, a header (the token) or a body.
+   */
+  private static Response logRequest(Interceptor.Chain chain) throws IOException {
+    if (!REQUESTS.isDebugEnabled()) {
+      return chain.proceed(chain.request());
+    }
+    Request request = chain.request();
+    long start = System.nanoTime();
+    try {
+      Response response = chain.proceed(request);
+      REQUESTS.debug("{} {} -> {} ({} ms)", request.method(), request.url().encodedPath(), response.code(),
+          (System.nanoTime() - start) / 1_000_000);
+      return response;
+    } catch (IOException e) {
+      REQUESTS.debug("{} {} -> {} ({} ms)", request.method(), request.url().encodedPath(),
+          e.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+      throw e;
+    }
+  }
 
   /** What makes two connections interchangeable. */
   record Key(String origin, String trustId, String clientCertId, Duration connectTimeout, Duration readTimeout) {}

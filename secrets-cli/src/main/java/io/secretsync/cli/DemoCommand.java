@@ -1,23 +1,23 @@
 package io.secretsync.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.google.common.collect.ImmutableList;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secretsync.core.StoreContext;
 import io.secretsync.core.StoreRegistry;
 import io.secretsync.core.SyncEngine;
 import io.secretsync.core.SyncResult;
-import io.secretsync.core.TargetSecret;
 import io.secretsync.core.manifest.ManifestLoader;
 import io.secretsync.core.manifest.Manifests;
-import io.secretsync.core.model.ConfigNode;
 import io.secretsync.core.model.ExternalSecret;
-import io.secretsync.core.model.ProviderConfig;
 import io.secretsync.core.model.SecretStoreResource;
-import io.secretsync.testkit.InMemorySecretStore;
-import io.secretsync.testkit.InMemoryTargetWriter;
-import java.io.IOException;
-import java.io.InputStream;
+import io.secretsync.kubernetes.KubernetesClient;
+import io.secretsync.kubernetes.KubernetesClient.ResourceType;
+import io.secretsync.kubernetes.KubernetesPlatformAccess;
+import io.secretsync.kubernetes.KubernetesSecretWriter;
+import io.secretsync.testkit.Sandbox;
+import io.secretsync.vault.VaultStoreProvider;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,110 +26,120 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code secrets-sync demo}: the walkthrough's three apps, synced from an in-memory store that
- * stands in for Vault KV v2 into in-memory Secrets, printing each step and each Secret's keys,
- * sizes and hash prefix, never a value.
+ * {@code secrets-sync demo}: the walkthrough on an in-process sandbox (a fake Vault and a fake
+ * Kubernetes API server over HTTPS on 127.0.0.1). It performs each step as the walkthrough's
+ * {@code kubectl} and {@code vault} commands would, syncs the three ExternalSecrets read back from the
+ * cluster, shows the Secrets (keys, sizes, hash prefix; never values), rotates a value in Vault and
+ * refreshes, then breaks a policy the way the walkthrough warns about and shows the diagnosis.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Runs the walkthrough (Vault KV v2 -> ClusterSecretStore -> ExternalSecret -> Secret) in memory.")
+    description = {"Runs the walkthrough (Vault KV v2 -> ClusterSecretStore -> ExternalSecret -> Secret) on an "
+        + "in-process sandbox: a local Vault and Kubernetes API server over HTTPS.",
+        "Prints each step as the walkthrough's commands, syncs, shows the Secrets (keys, sizes, hash "
+            + "prefixes; never values), rotates a value and refreshes, then breaks a policy and diagnoses it."})
 final class DemoCommand implements Callable<Integer> {
-
-  static final List<String> WALKTHROUGH = List.of(
-      "cluster-secret-store-example-api.yaml", "external-secret-example-api.yaml",
-      "cluster-secret-store-example-worker.yaml", "external-secret-example-worker.yaml",
-      "cluster-secret-store-example-admin.yaml", "external-secret-example-admin.yaml");
 
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    InMemorySecretStore kv = InMemorySecretStore.create("demo-kv");
-    InMemoryTargetWriter cluster = new InMemoryTargetWriter();
-
-    out.println("== Put secret data into Vault (KV v2 at secret/)");
-    put(out, kv, "example-api/env-file", "dotenv", ".env",
-        "API_BASE_URL=https://api.example.com\nAPI_TOKEN=demo-api-token\nLOG_LEVEL=info\n");
-    put(out, kv, "example-worker/config-file", "config.json", "config.json",
-        "{\"queue\":\"jobs\",\"concurrency\":4,\"ui\":\"https://worker.example.com\"}\n");
-    put(out, kv, "example-admin/config-file", "config", "config.yml",
-        "admin:\n  listen: 0.0.0.0:8080\n  session_secret: demo-session-secret\n");
-
-    out.println();
-    out.println("== Apply the ClusterSecretStores and ExternalSecrets");
-    ManifestLoader loader = new ManifestLoader();
-    ImmutableList.Builder<ExternalSecret> externalSecrets = ImmutableList.builder();
-    StoreRegistry registry = StoreRegistry.builder().provider(InMemorySecretStore.provider()).build();
-    for (String file : WALKTHROUGH) {
-      Manifests manifests = loader.loadString(resource(file), file).throwIfErrors();
-      out.println("$ kubectl apply -f " + file);
-      for (SecretStoreResource store : manifests.stores()) {
-        registry.put(inMemory(store));
-        out.println("clustersecretstore.external-secrets.io/" + store.metadata().name()
-            + " created (provider vault, served here by an in-memory KV v2)");
+    try (Sandbox sandbox = Sandbox.start()) {
+      out.println("== Start a sandbox: Vault (as `vault server -dev`, KV v2 at secret/) at " + sandbox.vaultAddress()
+          + ", a Kubernetes API server at " + sandbox.kubernetesUrl() + ", both HTTPS with one CA");
+      try (SandboxWalkthrough walkthrough = SandboxWalkthrough.setUp(sandbox, out)) {
+        return run(walkthrough, out);
       }
-      for (ExternalSecret es : manifests.externalSecrets()) {
-        externalSecrets.add(es);
-        out.println("externalsecret.external-secrets.io/" + es.metadata().name() + " created");
-      }
-    }
-
-    try (registry) {
-      SyncEngine engine = SyncEngine.builder().stores(registry).writer(cluster).build();
-      out.println();
-      out.println("== Sync");
-      boolean ok = syncAll(out, engine, cluster, externalSecrets.build());
-
-      out.println();
-      out.println("== Sync again: nothing changed, nothing written");
-      cluster.clearCalls();
-      ok &= syncAll(out, engine, cluster, externalSecrets.build());
-      out.println("writes to the cluster: " + cluster.writes().size());
-
-      out.println();
-      out.println("== Rotate the API token in Vault, then refresh");
-      put(out, kv, "example-api/env-file", "dotenv", ".env",
-          "API_BASE_URL=https://api.example.com\nAPI_TOKEN=rotated-api-token\nLOG_LEVEL=info\n");
-      ok &= syncAll(out, engine, cluster, externalSecrets.build());
-      return ok ? 0 : 1;
+    } finally {
+      out.flush();
     }
   }
 
-  private static boolean syncAll(PrintWriter out, SyncEngine engine, InMemoryTargetWriter cluster,
-      List<ExternalSecret> externalSecrets) {
+  private static int run(SandboxWalkthrough w, PrintWriter out) {
+    KubernetesClient kube = w.kube();
+    KubernetesPlatformAccess platform = KubernetesPlatformAccess.create(kube);
+    try (StoreRegistry registry = StoreRegistry.builder().provider(new VaultStoreProvider())
+        .context(new StoreContext(platform, Clock.systemUTC())).namespaceLabels(platform).build()) {
+      SyncEngine engine = SyncEngine.builder().stores(registry).writer(KubernetesSecretWriter.create(kube)).build();
+      List<ExternalSecret> externalSecrets = readFromCluster(kube, registry);
+
+      section(out, "Sync: the ExternalSecrets and ClusterSecretStores as the cluster holds them");
+      out.println("$ secrets-sync sync --once");
+      boolean ok = syncAll(engine, externalSecrets, out);
+
+      section(out, "Validate: the generated Secrets (keys, sizes and hash prefixes; never values)");
+      showSecrets(kube, externalSecrets, out);
+
+      section(out, "Sync again: nothing changed in Vault, nothing is written");
+      out.println("$ secrets-sync sync --once");
+      ok &= syncAll(engine, externalSecrets, out);
+
+      section(out, "Rotate the API key in Vault; the refresh (refreshInterval: 2m) updates the Secret");
+      SandboxWalkthrough.KvPut api = SandboxWalkthrough.KV.get(0);
+      w.kvPut(api.path(), api.property(), api.file(), SandboxWalkthrough.DOTENV_ROTATED);
+      out.println("$ secrets-sync sync --once    # what the refresh does when the interval has passed");
+      ok &= syncAll(engine, externalSecrets, out);
+      showSecrets(kube, externalSecrets.subList(0, 1), out);
+
+      section(out, "Break the example-api policy: secret/example-api/* without the KV v2 data/ segment");
+      w.writePolicy("example-api", "path \"secret/example-api/*\" {\n  capabilities = [\"read\"]\n}\n");
+      out.println("$ secrets-sync sync --once");
+      boolean brokenFails = !syncAll(engine, externalSecrets, out);
+      out.println("(the Secret keeps its last good data: a failed sync writes nothing)");
+
+      section(out, "Diagnose");
+      out.println("$ VAULT_TOKEN=<root token> secrets-sync diagnose");
+      Diagnostician.Report report = DiagnoseCommand.diagnostician(kube,
+          Map.of("VAULT_TOKEN", w.sandbox().vaultRootToken())).run(w.stores(), externalSecrets);
+      out.print(DiagnosisOutput.text(report));
+      boolean diagnosed = report.externalSecrets().stream().anyMatch(s -> s.checks().stream()
+          .anyMatch(d -> d.failed() && d.issue().filter(i -> i == io.secretsync.core.CommonIssue.POLICY_PATH)
+              .isPresent()));
+      out.println();
+      out.println(ok && brokenFails && diagnosed ? "demo complete" : "demo: an expected step did not happen");
+      return ok && brokenFails && diagnosed ? 0 : 1;
+    }
+  }
+
+  /** The stores and ExternalSecrets as the cluster returns them, as a controller reads them. */
+  private static List<ExternalSecret> readFromCluster(KubernetesClient kube, StoreRegistry registry) {
+    ManifestLoader loader = new ManifestLoader();
+    for (ObjectNode item : kube.list(ResourceType.CLUSTER_SECRET_STORES, "", null).items()) {
+      for (SecretStoreResource store : loader.loadObject(item, "cluster").throwIfErrors().stores()) {
+        registry.put(store);
+      }
+    }
+    List<ExternalSecret> externalSecrets = new ArrayList<>();
+    for (String app : SandboxWalkthrough.APPS) {
+      for (ObjectNode item : kube.list(ResourceType.EXTERNAL_SECRETS, app, null).items()) {
+        Manifests m = loader.loadObject(item, "cluster").throwIfErrors();
+        externalSecrets.addAll(m.externalSecrets());
+      }
+    }
+    return externalSecrets;
+  }
+
+  private static boolean syncAll(SyncEngine engine, List<ExternalSecret> externalSecrets, PrintWriter out) {
     boolean ok = true;
     for (ExternalSecret es : externalSecrets) {
       SyncResult result = engine.sync(es);
       ok &= !result.failed();
       out.println(Format.line(result));
-      if (!result.failed()) {
-        TargetSecret secret = cluster.get(es.metadata().namespace(), es.targetName()).orElseThrow();
-        out.println(Format.secretSummary(secret));
-      }
     }
     return ok;
   }
 
-  private static void put(PrintWriter out, InMemorySecretStore kv, String path, String property, String file,
-      String content) {
-    kv.put(path, Map.of(property, content));
-    out.println("$ vault kv put secret/" + path + " " + property + "=@" + file + "   (" + content.length() + " bytes)");
-  }
-
-  private static SecretStoreResource inMemory(SecretStoreResource store) {
-    return new SecretStoreResource(store.kind(), store.metadata(), store.controller(),
-        new ProviderConfig(InMemorySecretStore.PROVIDER_NAME, ConfigNode.of("spec.provider.memory",
-            JsonNodeFactory.instance.objectNode().put("name", "demo-kv"))),
-        store.retrySettings(), store.refreshInterval(), store.conditions());
-  }
-
-  static String resource(String file) throws IOException {
-    String path = "/io/secretsync/testkit/walkthrough/" + file;
-    try (InputStream in = DemoCommand.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IOException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  private static void showSecrets(KubernetesClient kube, List<ExternalSecret> externalSecrets, PrintWriter out) {
+    for (ExternalSecret es : externalSecrets) {
+      String ns = es.metadata().namespace();
+      out.println("$ kubectl -n " + ns + " get secret " + es.targetName());
+      kube.getSecret(ns, es.targetName()).ifPresentOrElse(s -> out.println(Format.secretSummary(s)),
+          () -> out.println("Error from server (NotFound): secrets \"" + es.targetName() + "\" not found"));
     }
+  }
+
+  private static void section(PrintWriter out, String title) {
+    out.println();
+    out.println("== " + title);
   }
 }

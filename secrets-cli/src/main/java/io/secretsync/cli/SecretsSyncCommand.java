@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SecretsSyncCommand.Version.class,
     description = "Syncs secrets from HashiCorp Vault into Kubernetes Secrets, reading External Secrets Operator manifests.",
-    subcommands = {DemoCommand.class, SandboxCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, SandboxCommand.class, SyncCommand.class, DiagnoseCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SecretsSyncCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

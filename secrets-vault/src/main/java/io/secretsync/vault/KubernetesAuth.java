@@ -1,6 +1,8 @@
 package io.secretsync.vault;
 
+import io.secretsync.core.CommonIssue;
 import io.secretsync.core.SecretStoreException.AuthenticationException;
+import io.secretsync.vault.VaultFailures.DiagnosedLoginException;
 import io.secretsync.vault.VaultFailures.LoginRefusedException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ final class KubernetesAuth implements VaultAuth {
     String base = e.getMessage() + " for " + issuedTo;
     List<String> hints = new ArrayList<>();
     String diagnosis;
+    List<CommonIssue> issues = List.of();
     if (e.mentions("invalid role name")) {
       diagnosis = "role \"" + role + "\" does not exist at auth/" + mount;
       hints.add("list the roles with: vault list auth/" + mount + "/role; fix auth.kubernetes.role or create the role");
@@ -57,12 +60,14 @@ final class KubernetesAuth implements VaultAuth {
       hints.add("compare: vault read -field=bound_service_account_names auth/" + mount + "/role/" + role
           + " (must include the name of " + sa + ")");
       hints.add("either bind the role to this service account or set auth.kubernetes.serviceAccountRef to one it allows");
+      issues = List.of(CommonIssue.ROLE_BOUND_ELSEWHERE);
     } else if (e.mentions("namespace not authorized")) {
       diagnosis = "the role is bound to other namespaces: its bound_service_account_namespaces do not include the "
           + "namespace of " + sa;
       hints.add("compare: vault read -field=bound_service_account_namespaces auth/" + mount + "/role/" + role
           + " (must include the namespace of " + sa + ")");
       hints.add("either bind the role to this namespace or use a service account in a namespace it allows");
+      issues = List.of(CommonIssue.ROLE_BOUND_ELSEWHERE);
     } else if (e.mentions("invalid audience")) {
       List<String> audiences = claims.map(JwtClaims::audiences).orElse(com.google.common.collect.ImmutableList.of());
       diagnosis = "the JWT's audiences " + audiences + " do not include the audience the role requires";
@@ -93,10 +98,11 @@ final class KubernetesAuth implements VaultAuth {
           + "or from another cluster, 403 Forbidden means its service account lacks the system:auth-delegator binding");
       hints.add("less likely: no Kubernetes auth method is enabled at auth/" + mount + " (vault auth list), or the "
           + "role's token_bound_cidrs exclude this client");
+      issues = List.of(CommonIssue.STALE_KUBERNETES_HOST, CommonIssue.WRONG_CLUSTER_CA, CommonIssue.REVIEWER_JWT_REJECTED);
     } else {
       return new AuthenticationException(base, List.of("check the role and the auth method's configuration: vault read "
           + "auth/" + mount + "/role/" + role + " and vault read auth/" + mount + "/config"), e);
     }
-    return new AuthenticationException(base + ": " + diagnosis, hints, e);
+    return new DiagnosedLoginException(base + ": " + diagnosis, issues, hints, e);
   }
 }

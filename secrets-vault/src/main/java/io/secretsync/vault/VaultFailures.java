@@ -2,6 +2,7 @@ package io.secretsync.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
+import io.secretsync.core.CommonIssue;
 import io.secretsync.core.SecretStoreException;
 import io.secretsync.core.SecretStoreException.AuthenticationException;
 import io.secretsync.core.SecretStoreException.PermissionDeniedException;
@@ -75,6 +76,37 @@ final class VaultFailures {
     }
   }
 
+  /** A refused login whose explanation names the walkthrough's common issues it may be. */
+  static final class DiagnosedLoginException extends AuthenticationException implements CommonIssue.Evidence {
+    private static final long serialVersionUID = 1L;
+
+    private final ImmutableList<CommonIssue> issues;
+
+    DiagnosedLoginException(String message, List<CommonIssue> issues, List<String> hints, Throwable cause) {
+      super(message, hints, cause);
+      this.issues = ImmutableList.copyOf(issues);
+    }
+
+    @Override
+    public ImmutableList<CommonIssue> commonIssues() {
+      return issues;
+    }
+  }
+
+  /** A KV read or list the token's policies do not grant: the walkthrough's policy path issue. */
+  static final class PolicyDeniedException extends PermissionDeniedException implements CommonIssue.Evidence {
+    private static final long serialVersionUID = 1L;
+
+    PolicyDeniedException(String message, List<String> hints) {
+      super(message, hints, null);
+    }
+
+    @Override
+    public ImmutableList<CommonIssue> commonIssues() {
+      return ImmutableList.of(CommonIssue.POLICY_PATH);
+    }
+  }
+
   /**
    * Vault's error strings from an {@code {"errors":[...]}} body, with go-multierror renderings
    * ({@code "1 error occurred:\n\t* permission denied\n\n"}) split into their items.
@@ -131,7 +163,11 @@ final class VaultFailures {
           .ifPresent(t -> hints.add("the token's policies are " + String.join(", ", t.policies())
               + "; read them with: vault policy read <name>"));
       String detail = vaultErrors.equals(List.of("permission denied")) ? "" : vaultText;
-      return new PermissionDeniedException(where + ": permission denied (HTTP 403)" + who + detail, hints, null);
+      String message = where + ": permission denied (HTTP 403)" + who + detail;
+      if (request.purpose() == VaultRequest.Purpose.READ || request.purpose() == VaultRequest.Purpose.LIST) {
+        return new PolicyDeniedException(message, hints);
+      }
+      return new PermissionDeniedException(message, hints, null);
     }
     if (status == 429 || status == 412 || status >= 500) {
       List<String> hints = new ArrayList<>();

@@ -203,7 +203,7 @@ class FaultMatrixTest {
   @Order(8)
   void vaultHalfOfRequests500() {
     run(Row.absorbed("Vault 500 for 50% of requests", () -> vault.faults().add(Fault.status(500).everyNth(2)),
-        vault.faults()::clear, refreshBound(2 * VAULT_PER_CALL, 2)));
+        vault.faults()::clear, refreshBound(2 * VAULT_PER_CALL + 2 + KUBE_REPORTING, 2)));
   }
 
   @Test
@@ -215,7 +215,7 @@ class FaultMatrixTest {
       if (seen.incrementAndGet() == SECRETS / 2) {
         revoked[0] = vault.revokeLoginTokens("kubernetes");
       }
-    }, () -> afterSync = () -> { }, refreshBound(VAULT_PER_CALL, 2)));
+    }, () -> afterSync = () -> { }, refreshBound(VAULT_PER_CALL + 2 + KUBE_REPORTING, 2)));
     assertEquals(1, revoked[0], "the store's one login token was revoked halfway through the pass");
   }
 

@@ -1,7 +1,6 @@
 package io.secretsync.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,7 +10,6 @@ import io.secretsync.core.SecretStore;
 import io.secretsync.core.StoreContext;
 import io.secretsync.core.SyncResult;
 import io.secretsync.core.controller.BackoffPolicy;
-import io.secretsync.core.controller.ExternalSecretStatus;
 import io.secretsync.core.controller.PrometheusMetrics;
 import io.secretsync.core.controller.StoreCircuitBreaker;
 import io.secretsync.core.controller.SyncListener;
@@ -411,9 +409,5 @@ class CanaryAuditTest {
     int from = Math.max(0, at - 160);
     int to = Math.min(text.length(), at + 40);
     return "..." + text.substring(from, to).replace('\n', ' ') + "...";
-  }
-
-  static {
-    assertFalse(PASSWORD.equals(API_KEY));
   }
 }

@@ -1,6 +1,7 @@
 package io.secretsync.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secretsync.core.CommonIssue;
 import io.secretsync.core.StoreContext;
 import io.secretsync.core.StoreRegistry;
 import io.secretsync.core.SyncEngine;
@@ -93,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
           Map.of("VAULT_TOKEN", w.sandbox().vaultRootToken())).run(w.stores(), externalSecrets);
       out.print(DiagnosisOutput.text(report));
       boolean diagnosed = report.externalSecrets().stream().anyMatch(s -> s.checks().stream()
-          .anyMatch(d -> d.failed() && d.issue().filter(i -> i == io.secretsync.core.CommonIssue.POLICY_PATH)
+          .anyMatch(d -> d.failed() && d.issue().filter(i -> i == CommonIssue.POLICY_PATH)
               .isPresent()));
       out.println();
       out.println(ok && brokenFails && diagnosed ? "demo complete" : "demo: an expected step did not happen");

@@ -24,6 +24,7 @@ import io.secretsync.kubernetes.KubernetesClient;
 import io.secretsync.kubernetes.KubernetesClient.ResourceType;
 import io.secretsync.kubernetes.KubernetesConfig;
 import io.secretsync.vault.KubernetesAuthCheck;
+import io.secretsync.vault.PolicyPathCheck;
 import io.secretsync.vault.VaultClient;
 import io.secretsync.vault.VaultStoreProvider;
 import java.io.IOException;
@@ -135,8 +136,7 @@ final class Diagnostician {
       checks.add(server.startsWith("https:") ? Diagnosis.ok(subject, "tls", "certificate trusted and valid for the host")
           : Diagnosis.skipped(subject, "tls", "plain http: no TLS"));
       checks.add(Diagnosis.ok(subject, "login", "Vault accepted the login"));
-      checks.add(Diagnosis.ok(subject, "token", "the store holds a token Vault accepts (issued by the login, "
-          + "or a static token checked with lookup-self)"));
+      checks.add(Diagnosis.ok(subject, "token", "the store holds a token Vault accepts"));
     } catch (UnreachableException e) {
       checks.add(Diagnosis.failed(subject, "reach", e));
     } catch (TlsException e) {
@@ -179,6 +179,20 @@ final class Diagnostician {
     KubernetesAuthCheck.Cluster facts = new KubernetesAuthCheck.Cluster(config.server().toString(),
         config.caCertificates(), reviewerCheck(config));
     return KubernetesAuthCheck.check(subject, operator, token, mount, facts);
+  }
+
+  /** With an operator token, the policy line behind a denied read; empty without a token or evidence. */
+  private Optional<Diagnosis> examinePolicies(String subject, SecretStoreResource store, String key) {
+    String token = env.getOrDefault("VAULT_TOKEN", "").trim();
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return PolicyPathCheck.check(subject, store, key, operatorClient(store), token);
+    } catch (SecretSyncException | IOException | IllegalArgumentException e) {
+      return Optional.of(Diagnosis.skipped(subject, "policies", "cannot connect with VAULT_ADDR/VAULT_CACERT: "
+          + e.getMessage()));
+    }
   }
 
   private VaultClient operatorClient(SecretStoreResource store) throws IOException {
@@ -271,12 +285,18 @@ final class Diagnostician {
       RemoteRef ref = data.remoteRef();
       String check = data.secretKey() + " <- " + describe(ref);
       Optional<StoreRef> storeRef = data.sourceStoreRef().or(() -> defaultStore);
-      checks.add(read(subject, check, storeRef, ns, registry, storeOk, store -> {
+      Diagnosis result = read(subject, check, storeRef, ns, registry, storeOk, store -> {
         byte[] value = store.getSecret(ref);
         int size = value.length;
         Arrays.fill(value, (byte) 0);
         return "readable, property present (" + size + " bytes)";
-      }));
+      });
+      checks.add(result);
+      if (result.issue().filter(i -> i == CommonIssue.POLICY_PATH).isPresent()) {
+        storeRef.flatMap(r -> registry.definition(r, ns))
+            .flatMap(store -> examinePolicies(subject, store, ref.key()))
+            .ifPresent(checks::add);
+      }
     }
     for (DataFromSource from : es.spec().dataFrom()) {
       Optional<StoreRef> storeRef = from.sourceStoreRef().or(() -> defaultStore);

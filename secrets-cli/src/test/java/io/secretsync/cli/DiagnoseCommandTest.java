@@ -253,6 +253,11 @@ class DiagnoseCommandTest {
         + "example-admin/config-file property config: GET secret/data/example-admin/config-file: permission denied"),
         run.out());
     assertTrue(run.out().contains("fix: KV v2 policy paths need the data/ segment"), run.out());
+    assertTrue(run.out().contains("FAILED  policies of auth/kubernetes/role/external-secrets-example-admin: "
+        + "example-admin: path \"secret/example-admin/*\" matches secret/example-admin/config-file, the KV v1 form "
+        + "of the key; KV v2 reads secret/data/example-admin/config-file"), run.out());
+    assertTrue(run.out().contains("fix: write the path with the data/ segment: path \"secret/data/example-admin/*\""),
+        run.out());
     assertFalse(run.out().contains("ExternalSecret example-api/"), "-n keeps to one namespace");
   }
 

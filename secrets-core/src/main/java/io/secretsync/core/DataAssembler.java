@@ -170,13 +170,12 @@ final class DataAssembler {
       String field = where + ".rewrite[" + r + "]";
       Map<String, byte[]> next = new LinkedHashMap<>();
       if (step instanceof Rewrite.Regexp regexp) {
-        GoRegexp pattern;
         try {
-          pattern = GoRegexp.compile(regexp.source());
+          GoRegexp pattern = GoRegexp.compile(regexp.source());
+          current.forEach((key, value) -> next.put(pattern.replaceAll(key, regexp.target()), value));
         } catch (IllegalArgumentException e) {
           throw new InvalidConfigException(field + ".regexp.source", e.getMessage());
         }
-        current.forEach((key, value) -> next.put(pattern.replaceAll(key, regexp.target()), value));
       } else if (step instanceof Rewrite.Transform transform) {
         current.forEach((key, value) -> next.put(templates.transformKey(transform.template(), key), value));
       }

@@ -20,9 +20,17 @@ import java.util.regex.PatternSyntaxException;
  * {@code ${name}}, {@code $$}. As in Go, {@code $name} takes the longest run of letters, digits
  * and {@code _} (so {@code $1x} names the group {@code 1x}, not group 1 followed by {@code x}), a
  * reference to a group that does not exist expands to nothing, a malformed reference is kept as
- * text, and an empty match right after a match is not replaced. Immutable and thread-safe.
+ * text, and an empty match right after a match is not replaced.
+ *
+ * <p>Matching is bounded: a pattern that backtracks without end over its input fails with an
+ * {@link IllegalArgumentException} instead of running for ever. Used by {@code rewrite.regexp} and
+ * by the template functions {@code regexMatch}, {@code regexFind} and {@code regexReplaceAll}.
+ * Immutable and thread-safe.
  */
-final class GoRegexp {
+public final class GoRegexp {
+
+  /** Characters a single match or replacement may read before it is abandoned. */
+  private static final long MAX_CHAR_READS = 50_000_000L;
 
   private static final Pattern MULTILINE_FLAG = Pattern.compile("\\(\\?[imsU]*m[imsU]*[:)]");
   /** Go's POSIX classes: what each is inside a Java class, plain and negated. */
@@ -41,35 +49,62 @@ final class GoRegexp {
   }
 
   /** Compiles {@code source}; throws {@link IllegalArgumentException} saying what is wrong. */
-  static GoRegexp compile(String source) {
+  public static GoRegexp compile(String source) {
     Map<String, Integer> names = new HashMap<>();
     String java = translate(source, names);
     try {
       return new GoRegexp(Pattern.compile(java, Pattern.UNIX_LINES), names);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("invalid regular expression: " + e.getDescription());
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("invalid regular expression: nested too deeply");
     }
   }
 
-  boolean matches(String input) {
-    return pattern.matcher(input).find();
+  /** Go's {@code MatchString}: whether the pattern matches anywhere in {@code input}. */
+  public boolean find(String input) {
+    return matcher(input).find();
   }
 
-  String replaceAll(String input, String template) {
-    Matcher m = pattern.matcher(input);
+  /** Go's {@code FindString}: the leftmost match, or the empty string. */
+  public String findFirst(String input) {
+    Matcher m = matcher(input);
+    return m.find() ? m.group() : "";
+  }
+
+  /** Go's {@code ReplaceAllString}: {@code template} may refer to groups as described above. */
+  public String replaceAll(String input, String template) {
+    return replace(input, template, false);
+  }
+
+  /** Go's {@code ReplaceAllLiteralString}: {@code replacement} is inserted as it is. */
+  public String replaceAllLiteral(String input, String replacement) {
+    return replace(input, replacement, true);
+  }
+
+  private String replace(String input, String template, boolean literal) {
+    Matcher m = matcher(input);
     StringBuilder out = new StringBuilder();
     int last = 0;
     int lastMatchEnd = -1;
     while (m.find()) {
-      boolean emptyAfterMatch = m.start() == m.end() && m.start() == lastMatchEnd && m.start() != 0;
+      boolean emptyAfterMatch = m.start() == m.end() && m.start() == lastMatchEnd;
       out.append(input, last, m.start());
       if (!emptyAfterMatch) {
-        expand(m, template, out);
+        if (literal) {
+          out.append(template);
+        } else {
+          expand(m, template, out);
+        }
       }
       last = m.end();
       lastMatchEnd = m.end();
     }
     return out.append(input, last, input.length()).toString();
+  }
+
+  private Matcher matcher(String input) {
+    return pattern.matcher(new BoundedSequence(input, new long[] {0}));
   }
 
   // ---- pattern translation -----------------------------------------------------------------
@@ -227,5 +262,31 @@ final class GoRegexp {
 
   private static boolean isNameChar(char c) {
     return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /** A character sequence that fails after too many reads, bounding backtracking. */
+  private record BoundedSequence(String s, long[] reads) implements CharSequence {
+    @Override
+    public int length() {
+      return s.length();
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (++reads[0] > MAX_CHAR_READS) {
+        throw new IllegalArgumentException("regular expression matching took too many steps");
+      }
+      return s.charAt(index);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new BoundedSequence(s.substring(start, end), reads);
+    }
+
+    @Override
+    public String toString() {
+      return s;
+    }
   }
 }

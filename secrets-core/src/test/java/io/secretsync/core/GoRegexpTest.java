@@ -89,7 +89,22 @@ class GoRegexpTest {
   }
 
   @Test
-  void matchesIsUnanchored() {
-    assertTrue(GoRegexp.compile("dev").matches("team-dev-1"));
+  void findIsUnanchored() {
+    assertTrue(GoRegexp.compile("dev").find("team-dev-1"));
+    assertEquals("dev", GoRegexp.compile("d.v").findFirst("team-dev-1"));
+    assertEquals("", GoRegexp.compile("prod").findFirst("team-dev-1"));
+  }
+
+  @Test
+  void literalReplacementIgnoresGroupReferences() {
+    assertEquals("$1-$1", GoRegexp.compile("(a)").replaceAllLiteral("a-a", "$1"));
+  }
+
+  @Test
+  void aBacktrackingBlowUpFailsInsteadOfRunningForEver() {
+    GoRegexp pattern = GoRegexp.compile("(.*a){12}b");
+    String input = "a".repeat(30);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pattern.find(input));
+    assertEquals("regular expression matching took too many steps", e.getMessage());
   }
 }

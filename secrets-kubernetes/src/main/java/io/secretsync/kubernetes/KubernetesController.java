@@ -87,9 +87,11 @@ public final class KubernetesController implements AutoCloseable {
   private final BackoffPolicy backoff;
   private final StoreCircuitBreaker.Policy breaker;
   private final Double refreshJitter;
+  private final Duration eventInterval;
   private final Duration shutdownGrace;
   private final byte[] dataHashKey;
   private final String host;
+  private final Duration watchTimeout;
   private final LeaderElector elector;
   private final KubernetesStatusSink statusSink;
   private final KubernetesEventSink eventSink;
@@ -111,8 +113,10 @@ public final class KubernetesController implements AutoCloseable {
     this.backoff = b.backoff;
     this.breaker = b.breaker;
     this.refreshJitter = b.refreshJitter;
+    this.eventInterval = b.eventInterval;
     this.shutdownGrace = b.shutdownGrace;
     this.dataHashKey = b.dataHashKey;
+    this.watchTimeout = b.watchTimeout;
     this.host = b.identity != null ? b.identity : hostName();
     this.statusSink = new KubernetesStatusSink(client);
     this.eventSink = new KubernetesEventSink(client, clock, host);
@@ -295,6 +299,9 @@ public final class KubernetesController implements AutoCloseable {
     if (refreshJitter != null) {
       controller.refreshJitter(refreshJitter);
     }
+    if (eventInterval != null) {
+      controller.eventInterval(eventInterval);
+    }
     if (source != null) {
       controller.source(source);
     }
@@ -308,7 +315,8 @@ public final class KubernetesController implements AutoCloseable {
       }
       List<SyncListener> all = withListeners(List.of());
       SyncEngine engine = newEngine(all);
-      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, clock);
+      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, clock,
+          watchTimeout);
       running = newController(engine, all, false, source);
       log.info("controller mode started{}", elector == null ? "" : " as the leader (" + elector.identity() + ")");
       running.start();
@@ -470,6 +478,7 @@ public final class KubernetesController implements AutoCloseable {
     private BackoffPolicy backoff;
     private StoreCircuitBreaker.Policy breaker;
     private Double refreshJitter;
+    private Duration eventInterval;
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private byte[] dataHashKey;
     private String leaseNamespace;
@@ -478,6 +487,7 @@ public final class KubernetesController implements AutoCloseable {
     private Duration leaseDuration;
     private Duration renewDeadline;
     private Duration retryPeriod;
+    private Duration watchTimeout = Reflector.DEFAULT_TIMEOUT;
 
     private Builder(KubernetesClient client) {
       this.client = requireNonNull(client, "client");
@@ -575,6 +585,16 @@ public final class KubernetesController implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The window in which an identical Event about one object is recorded once (default 5 minutes;
+     * zero: no limit); a repeat after it increments the recorded Event's {@code count}.
+     */
+    public Builder eventInterval(Duration interval) {
+      checkArgument(!interval.isNegative(), "eventInterval must not be negative: %s", interval);
+      this.eventInterval = interval;
+      return this;
+    }
+
     /** How long {@link KubernetesController#close()} lets in-flight syncs finish; default 30 s. */
     public Builder shutdownGrace(Duration grace) {
       checkArgument(!grace.isNegative(), "shutdownGrace must not be negative: %s", grace);
@@ -585,6 +605,13 @@ public final class KubernetesController implements AutoCloseable {
     /** Makes the data-hash annotation a keyed HMAC; see {@link SyncEngine.Builder#dataHashKey}. */
     public Builder dataHashKey(byte[] key) {
       this.dataHashKey = requireNonNull(key, "key").clone();
+      return this;
+    }
+
+    /** The shortest server-side timeout of each watch request (default 5 minutes); tests shorten it. */
+    Builder watchTimeout(Duration timeout) {
+      checkArgument(timeout.getSeconds() >= 1, "watchTimeout must be at least 1 s: %s", timeout);
+      this.watchTimeout = timeout;
       return this;
     }
 

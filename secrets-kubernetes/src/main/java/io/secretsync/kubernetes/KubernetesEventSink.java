@@ -87,9 +87,8 @@ final class KubernetesEventSink implements EventSink {
         }
       }
     }
-    String name = object.name() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano());
     ObjectNode json = ApiTransport.object().put("apiVersion", "v1").put("kind", "Event");
-    json.putObject("metadata").put("name", name).put("namespace", namespace);
+    ObjectNode meta = json.putObject("metadata").put("namespace", namespace);
     ObjectNode involved = json.putObject("involvedObject").put("apiVersion", apiVersion).put("kind", kind)
         .put("name", object.name());
     if (!object.namespace().isEmpty()) {
@@ -113,7 +112,21 @@ final class KubernetesEventSink implements EventSink {
     json.put("lastTimestamp", StatusJson.time(now));
     json.put("reportingComponent", component);
     json.put("reportingInstance", host);
-    client.create(EVENTS, json, "");
+    // client-go names an Event <object>.<hex nanoseconds>; two at the same instant take the next nanosecond
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    String name;
+    for (int attempt = 0; ; attempt++) {
+      name = object.name() + "." + Long.toHexString(nanos + attempt);
+      meta.put("name", name);
+      try {
+        client.create(EVENTS, json, "");
+        break;
+      } catch (KubernetesApiException e) {
+        if (!e.isAlreadyExists() || attempt >= 9) {
+          throw e;
+        }
+      }
+    }
     remember(key, new Seen(namespace, name, 1, now));
   }
 

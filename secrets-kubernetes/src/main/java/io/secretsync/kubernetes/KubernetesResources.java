@@ -66,6 +66,7 @@ final class KubernetesResources implements ResourceSource {
   private final KubernetesStatusSink statusSink;
   private final Predicate<TargetSecret> intact;
   private final Clock clock;
+  private final Duration watchTimeout;
   private final ManifestLoader loader = new ManifestLoader();
 
   private final List<Watch> watches = new ArrayList<>();
@@ -82,12 +83,13 @@ final class KubernetesResources implements ResourceSource {
   private record Target(String name, CreationPolicy policy) {}
 
   KubernetesResources(KubernetesClient client, String namespace, KubernetesStatusSink statusSink,
-      Predicate<TargetSecret> intact, Clock clock) {
+      Predicate<TargetSecret> intact, Clock clock, Duration watchTimeout) {
     this.client = client;
     this.namespace = namespace;
     this.statusSink = statusSink;
     this.intact = intact;
     this.clock = clock;
+    this.watchTimeout = watchTimeout;
   }
 
   @Override
@@ -128,7 +130,7 @@ final class KubernetesResources implements ResourceSource {
     if (closed) {
       return null;
     }
-    Watch watch = client.watch(type, ns, selector, listener);
+    Watch watch = client.startWatch(type, ns, selector, java.util.function.Function.identity(), listener, watchTimeout);
     watches.add(watch);
     return watch;
   }
@@ -137,7 +139,8 @@ final class KubernetesResources implements ResourceSource {
     if (closed) {
       return null;
     }
-    Watch watch = client.watchSecrets(namespace, MANAGED_SELECTOR, this::onSecret);
+    Watch watch = client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR, SecretJson::fromJson,
+        this::onSecret, watchTimeout);
     watches.add(watch);
     return watch;
   }
@@ -166,7 +169,10 @@ final class KubernetesResources implements ResourceSource {
       statusSink.reportInvalidStore(object, kind, ns, name, e, clock);
       return;
     }
-    changes.applyStore(store);
+    // A status write changes only the resourceVersion: re-applying would replace the live store
+    // (a new login) and re-sync its users. The controller compares definitions, so leave it out.
+    changes.applyStore(new SecretStoreResource(store.kind(), store.metadata().withResourceVersion(""),
+        store.controller(), store.provider(), store.retrySettings(), store.refreshInterval(), store.conditions()));
   }
 
   // ---- ExternalSecrets ---------------------------------------------------------------------

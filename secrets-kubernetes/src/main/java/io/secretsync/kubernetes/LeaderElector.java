@@ -181,7 +181,9 @@ public final class LeaderElector implements AutoCloseable {
   /** client-go's {@code tryAcquireOrRenew}: true when this elector holds the Lease after the call. */
   synchronized boolean tryAcquireOrRenew() {
     Instant now = clock.instant();
-    if (leading && observed != null && observedValidAt(now)) {
+    // client-go's fast path renews only a Lease last seen held by this identity: one seen taken by
+    // another replica must not be overwritten at its resourceVersion.
+    if (leading && observed != null && identity.equals(observed.holderIdentity()) && observedValidAt(now)) {
       Optional<Instant> acquired = observed.acquireTime();
       try {
         Lease renewed = client.replaceLease(observed.withSpec(identity, leaseDuration, acquired.orElse(now), now,

@@ -15,7 +15,10 @@
  *   <li>{@link io.secretsync.kubernetes.KubernetesPlatformAccess}: ConfigMap and Secret values and
  *       service account tokens for providers, and namespace labels for ClusterSecretStore
  *       conditions;
- *   <li>{@link io.secretsync.kubernetes.LeaderElector}: client-go's Lease leader election.
+ *   <li>{@link io.secretsync.kubernetes.LeaderElector}: client-go's Lease leader election;
+ *   <li>{@link io.secretsync.kubernetes.KubernetesController}: controller mode as ESO runs it
+ *       (watches of ExternalSecrets, stores and managed Secrets, ESO's status and Events, repair of
+ *       managed Secrets, Lease-gated syncing) and a one-pass {@code syncOnce()}.
  * </ul>
  */
 package io.secretsync.kubernetes;

@@ -122,4 +122,57 @@ class KubernetesControllerTest {
       assertTrue(controller.isReady());
     }
   }
+
+  @Test
+  void aRestartResumesFromTheStatusTheExternalSecretsCarryAndRepairsATargetDeletedMeanwhile() {
+    String ns = "resume";
+    cluster.kube.createNamespace(ns);
+    cluster.putPassword(ns, "kept", "pw-kept");
+    cluster.putPassword(ns, "lost", "pw-lost");
+    cluster.kube.apply(externalSecret(ns, "kept", "1h", "Owner"));
+    cluster.kube.apply(externalSecret(ns, "lost", "1h", "Owner"));
+    try (KubernetesController first = controller(ns).build()) {
+      first.start();
+      for (String name : List.of("kept", "lost")) {
+        await(name + " is synced and its status written", () -> cluster.readyCondition(
+            cluster.externalSecretObject(ns, name)).path("reason").asText().equals("SecretSynced"));
+      }
+    }
+    assertTrue(cluster.kube.delete("v1", "Secret", ns, "lost-creds"));
+
+    SyncCounter counter = new SyncCounter();
+    // one worker: a resync of "kept" would be queued before the repair of "lost"
+    try (KubernetesController second = controller(ns).workers(1).listener(counter).build()) {
+      second.start();
+      await("the deleted target is recreated", () -> cluster.password(ns, "lost-creds").equals(Optional.of("pw-lost")));
+      await("its repair is counted", () -> counter.syncs(ns, "lost") == 1);
+      assertEquals(0, counter.syncs(ns, "kept"), "an ExternalSecret synced within its interval is not synced again");
+      assertTrue(second.status(ns, "kept").orElseThrow().isReady(), "its status is resumed");
+    }
+  }
+
+  @Test
+  void anExternalSecretThatCannotBeReadIsReportedOnceAndTheWatchGoesOn() {
+    String ns = "unreadable";
+    cluster.kube.createNamespace(ns);
+    cluster.putPassword(ns, "good", "pw-good");
+    try (KubernetesController controller = controller(ns).build()) {
+      controller.start();
+      cluster.kube.apply("apiVersion: external-secrets.io/v1\nkind: ExternalSecret\n"
+          + "metadata: {name: broken, namespace: " + ns + "}\nspec:\n"
+          + "  secretStoreRef: {name: vault, kind: ClusterSecretStore}\n"
+          + "  target: {creationPolicy: owner}\n  data:\n  - secretKey: x\n    remoteRef: {key: a}\n");
+      await("the broken one says why", () -> cluster.readyCondition(cluster.externalSecretObject(ns, "broken"))
+          .path("message").asText().contains("spec.target.creationPolicy"));
+      cluster.kube.apply(externalSecret(ns, "good", "1h", "Owner"));
+      await("the next one is synced", () -> cluster.password(ns, "good-creds").equals(Optional.of("pw-good")));
+
+      JsonNode ready = cluster.readyCondition(cluster.externalSecretObject(ns, "broken"));
+      assertEquals("False", ready.path("status").asText());
+      assertEquals("SecretSyncedError", ready.path("reason").asText());
+      String statusPath = "/apis/external-secrets.io/v1/namespaces/" + ns + "/externalsecrets/broken/status";
+      assertEquals(1, cluster.kube.auditLog().entries(e -> e.path().equals(statusPath)).size(),
+          "the status is written once: the write does not feed back through the watch");
+    }
+  }
 }

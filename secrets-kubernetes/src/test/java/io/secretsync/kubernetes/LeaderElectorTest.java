@@ -107,6 +107,23 @@ class LeaderElectorTest {
   }
 
   @Test
+  void aLeaderThatFindsTheLeaseTakenDoesNotOverwriteItAndStopsAtItsRenewDeadline() {
+    LeaderElector a = elector("a");
+    assertTrue(a.step());
+    Lease held = client.getLease(NS, lease).orElseThrow();
+    client.replaceLease(held.withSpec("intruder", Duration.ofHours(1), clock.instant(), clock.instant(),
+        held.leaseTransitions() + 1));
+
+    for (int round = 1; round <= 5; round++) {
+      clock.advance(Duration.ofSeconds(2));
+      boolean leading = a.step();
+      assertEquals("intruder", client.getLease(NS, lease).orElseThrow().holderIdentity(), "round " + round);
+      assertEquals(round < 5, leading, "leads until its renew deadline, round " + round);
+    }
+    assertTrue(events.contains("a stopped"), events.toString());
+  }
+
+  @Test
   void whenTheLeaderStopsRenewingTheOtherTakesOverWithinTheLeaseDuration() {
     LeaderElector a = elector("a");
     LeaderElector b = elector("b");

@@ -7,8 +7,9 @@
  * transport: trust, retries, namespaces), the {@link io.secretsync.vault.VaultAuth} SPI with
  * {@link io.secretsync.vault.KubernetesAuthOptions}, {@link io.secretsync.vault.AppRoleAuthOptions}
  * and {@link io.secretsync.vault.JwtAuthOptions}, {@link io.secretsync.vault.VaultToken}, and
- * {@link io.secretsync.vault.TokenManager}, which alone logs in, renews and revokes. Everything else
- * is package-private.
+ * {@link io.secretsync.vault.TokenManager}, which alone logs in, renews and revokes, and
+ * {@link io.secretsync.vault.VaultKv}, a KV mount as a {@code SecretStore} without a store manifest.
+ * Everything else is package-private.
  *
  * <pre>{@code
  * VaultClient client = VaultClient.builder("https://vault.example.internal:8200")

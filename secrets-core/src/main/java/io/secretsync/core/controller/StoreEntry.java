@@ -25,6 +25,14 @@ final class StoreEntry extends Dispatcher.Job {
   /** Whether the sink accepted {@link #status}; when not, the next status is written even if equal. */
   boolean statusWritten = true;
   final Set<EsEntry> waiting = new LinkedHashSet<>();
+  /**
+   * The waiting ExternalSecret whose sync is the probe of this half-open circuit (a real provider
+   * request: a store's validate() may answer from what it holds without asking the provider); null
+   * when none.
+   */
+  EsEntry trial;
+  /** Whether the next probe must be validate(): a trial sync ended without telling whether the store answers. */
+  boolean validateNext;
 
   StoreEntry(StoreKey key, StoreCircuitBreaker breaker, Consumer<StoreEntry> body) {
     this.key = key;

@@ -63,11 +63,14 @@ final class StoreMonitor {
     return stores.values();
   }
 
-  /** The first of {@code keys} whose circuit admits no requests, or null. Caller holds the lock. */
-  StoreEntry blocking(Set<StoreKey> keys) {
+  /**
+   * The first of {@code keys} whose circuit admits no requests, or null; a half-open circuit admits
+   * the sync of its trial ExternalSecret. Caller holds the lock.
+   */
+  StoreEntry blocking(Set<StoreKey> keys, EsEntry es) {
     for (StoreKey key : keys) {
       StoreEntry store = stores.get(key);
-      if (store != null && !store.breaker.allowsRequests()) {
+      if (store != null && !store.breaker.allowsRequests() && store.trial != es) {
         return store;
       }
     }
@@ -80,6 +83,23 @@ final class StoreMonitor {
       StoreEntry store = stores.get(key);
       if (store != null) {
         answered(store, after);
+      }
+    }
+  }
+
+  /**
+   * The sync (or deletion) of {@code es} ended. A store whose trial it was and whose circuit it did
+   * not decide (it failed elsewhere, or the ExternalSecret was removed) is probed again at once with
+   * validate(). Caller holds the lock.
+   */
+  void syncEnded(EsEntry es) {
+    for (StoreEntry store : stores.values()) {
+      if (store.trial == es) {
+        store.trial = null;
+        if (store.breaker.state() == StoreCircuitBreaker.State.HALF_OPEN) {
+          store.validateNext = true;
+          timers.set(store, Duration.ZERO);
+        }
       }
     }
   }
@@ -221,11 +241,30 @@ final class StoreMonitor {
       if (!probe && !entry.applied()) {
         return;
       }
+      if (probe && entry.trial != null) {
+        return; // the trial sync decides
+      }
       applied = entry.definition;
       configError = entry.configError;
+      if (probe && configError == null && !entry.validateNext) {
+        EsEntry trial = entry.waiting.stream().filter(es -> !es.removed).findFirst().orElse(null);
+        if (trial != null) {
+          // The probe is one waiting ExternalSecret's sync, a real request to the provider.
+          entry.waiting.remove(trial);
+          trial.waitingOn = null;
+          entry.trial = trial;
+          dispatcher.request(trial);
+        }
+      }
+      entry.validateNext = false;
     }
     if (probe) {
       outputs.circuitStateChanged(entry.key.ref(), entry.key.namespace(), StoreCircuitBreaker.State.HALF_OPEN);
+      synchronized (lock) {
+        if (entry.trial != null) {
+          return;
+        }
+      }
     }
 
     String what = "unable to validate store";
@@ -332,13 +371,15 @@ final class StoreMonitor {
    * @return whether the circuit closed
    */
   private boolean answered(StoreEntry store, List<Runnable> after) {
+    store.trial = null;
     if (!store.breaker.recordSuccess()) {
       return false;
     }
     StoreKey key = store.key;
     after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.CLOSED));
     if (store.applied() && !store.running) {
-      timers.set(store, validationInterval(store.definition));
+      // closed by a sync (a trial): validate now, so that the store's status says it is back
+      timers.set(store, Duration.ZERO);
     }
     releaseWaiting(store);
     return true;
@@ -346,6 +387,7 @@ final class StoreMonitor {
 
   /** A request failed because the store is down; opening the circuit schedules its probe. Caller holds the lock. */
   private void down(StoreEntry store, Instant now, String message, List<Runnable> after) {
+    store.trial = null;
     if (store.breaker.recordFailure(now, message)) {
       StoreKey key = store.key;
       after.add(() -> outputs.circuitStateChanged(key.ref(), key.namespace(), StoreCircuitBreaker.State.OPEN));

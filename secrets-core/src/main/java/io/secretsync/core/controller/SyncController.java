@@ -65,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * Each store has a {@link StoreCircuitBreaker}. Consecutive failures that say the store is down
  * open it; while open, ExternalSecrets that read from the store are not synced at all (they report
  * Ready=False "... is not ready" and keep their target as it is) and the controller probes the
- * store with {@link SecretStore#validate()}; when the probe passes, every waiting ExternalSecret
- * syncs at once. Stores applied through the controller are also validated on their own schedule:
+ * store when the circuit's time is up: the sync of one waiting ExternalSecret is let through (a real
+ * provider request: {@link SecretStore#validate()} may answer from a token the store holds), or
+ * {@link SecretStore#validate()} when none waits; when the probe passes, every waiting
+ * ExternalSecret syncs at once and the store is validated. Stores applied through the controller are also validated on their own schedule:
  * every {@code spec.refreshInterval}, or {@link Builder#storeValidationInterval} (5 minutes) when
  * it is 0, on the live store, which reuses its token.
  *
@@ -268,7 +270,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
       deleting = entry.removed;
       start = clock.instant();
       if (!deleting) {
-        blockedBy = stores.blocking(entry.stores);
+        blockedBy = stores.blocking(entry.stores, entry);
         if (blockedBy != null) {
           stores.waitFor(entry, blockedBy);
           blockedWhy = blockedBy.breaker.lastFailure();
@@ -314,6 +316,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
           stores.failed(entry, key, result.error().orElse(null), refused, after);
         }
       }
+      stores.syncEnded(entry);
       if (!entry.removed && !closed && !refused) {
         scheduleAfterSync(entry, result, start, now);
       }
@@ -370,6 +373,7 @@ public final class SyncController implements ResourceChanges, AutoCloseable {
     boolean done = false;
     synchronized (lock) {
       Instant now = clock.instant();
+      stores.syncEnded(entry);
       for (ControllerEvent event : Results.eventsFor(result)) {
         if (events.allow(entry.key, event, now)) {
           allowed.add(event);

@@ -7,6 +7,7 @@ import static io.secretsync.core.template.Function.Param.MAP;
 import static io.secretsync.core.template.Function.Param.STRING;
 
 import com.google.common.collect.ImmutableMap;
+import io.secretsync.core.GoRegexp;
 import io.secretsync.core.template.Function.Failure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -299,21 +300,36 @@ final class Functions {
     put(m, Function.of("atoi", a -> atoi(str(a.get(0))), STRING));
     put(m, Function.of("regexMatch", a -> {
       try {
-        return GoRegex.compile(str(a.get(0))).find(str(a.get(1)));
+        return regex(a.get(0), r -> r.find(str(a.get(1))));
       } catch (Failure e) {
         return false;
       }
     }, STRING, STRING));
-    put(m, Function.of("mustRegexMatch", a -> GoRegex.compile(str(a.get(0))).find(str(a.get(1))), STRING, STRING));
-    put(m, Function.of("regexFind", a -> GoRegex.compile(str(a.get(0))).findFirst(str(a.get(1))), STRING, STRING));
-    put(m, Function.of("mustRegexFind", a -> GoRegex.compile(str(a.get(0))).findFirst(str(a.get(1))), STRING,
+    put(m, Function.of("mustRegexMatch", a -> regex(a.get(0), r -> r.find(str(a.get(1)))), STRING, STRING));
+    put(m, Function.of("regexFind", a -> regex(a.get(0), r -> r.findFirst(str(a.get(1)))), STRING, STRING));
+    put(m, Function.of("mustRegexFind", a -> regex(a.get(0), r -> r.findFirst(str(a.get(1)))), STRING,
         STRING));
     put(m, Function.of("regexReplaceAll",
-        a -> GoRegex.compile(str(a.get(0))).replaceAll(str(a.get(1)), str(a.get(2)), false), STRING, STRING, STRING));
+        a -> regex(a.get(0), r -> r.replaceAll(str(a.get(1)), str(a.get(2)))), STRING, STRING, STRING));
     put(m, Function.of("mustRegexReplaceAll",
-        a -> GoRegex.compile(str(a.get(0))).replaceAll(str(a.get(1)), str(a.get(2)), false), STRING, STRING, STRING));
+        a -> regex(a.get(0), r -> r.replaceAll(str(a.get(1)), str(a.get(2)))), STRING, STRING, STRING));
     put(m, Function.of("regexReplaceAllLiteral",
-        a -> GoRegex.compile(str(a.get(0))).replaceAll(str(a.get(1)), str(a.get(2)), true), STRING, STRING, STRING));
+        a -> regex(a.get(0), r -> r.replaceAllLiteral(str(a.get(1)), str(a.get(2)))), STRING, STRING, STRING));
+  }
+
+  /** Runs {@code op} on a Go regular expression; an invalid one or a runaway match fails without quoting it. */
+  private static Object regex(Object source, java.util.function.Function<GoRegexp, Object> op) {
+    GoRegexp compiled;
+    try {
+      compiled = GoRegexp.compile(str(source));
+    } catch (IllegalArgumentException e) {
+      throw new Failure("regexp: invalid regular expression");
+    }
+    try {
+      return op.apply(compiled);
+    } catch (IllegalArgumentException e) {
+      throw new Failure("regexp: matching took too many steps");
+    }
   }
 
   private static void checkSize(long size) {

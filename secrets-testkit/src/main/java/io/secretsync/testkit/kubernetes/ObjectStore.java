@@ -20,8 +20,12 @@ import java.util.function.Predicate;
  * put; readers get them as they are and must copy before changing.
  */
 final class ObjectStore {
-  /** One change: ADDED, MODIFIED or DELETED, with the object as it was after the change. */
-  record Event(String type, String typeKey, String namespace, ObjectNode object, long resourceVersion) {}
+  /**
+   * One change: ADDED, MODIFIED or DELETED, with the object as it was after the change and, for
+   * MODIFIED, as it was before (null otherwise).
+   */
+  record Event(String type, String typeKey, String namespace, ObjectNode object, long resourceVersion,
+      ObjectNode previous) {}
 
   /** A registered watch: what it wants and where its events go. */
   static final class Watch {
@@ -36,10 +40,24 @@ final class ObjectStore {
       this.filter = filter;
     }
 
+    /** Whether the object matches the selector after the change, or matched it before. */
     boolean wants(Event e) {
       return e.typeKey().equals(typeKey)
           && (namespace == null || namespace.equals(e.namespace()))
-          && filter.test(e.object());
+          && (filter.test(e.object()) || (e.previous() != null && filter.test(e.previous())));
+    }
+
+    /**
+     * The event type this watch reports, as the API server's watch cache does for a selector: an
+     * object modified out of the selection is DELETED, one modified into it is ADDED.
+     */
+    String typeOf(Event e) {
+      if (!e.type().equals("MODIFIED") || e.previous() == null) {
+        return e.type();
+      }
+      boolean now = filter.test(e.object());
+      boolean before = filter.test(e.previous());
+      return now && !before ? "ADDED" : !now ? "DELETED" : "MODIFIED";
     }
   }
 
@@ -111,8 +129,10 @@ final class ObjectStore {
   /** Stores {@code object} (already stamped with {@code rv}) and notifies watches. */
   synchronized void put(String typeKey, String namespace, String name, ObjectNode object, long rv,
       boolean created) {
-    objects.computeIfAbsent(typeKey, k -> new TreeMap<>()).put(objectKey(namespace, name), object);
-    record(new Event(created ? "ADDED" : "MODIFIED", typeKey, namespace, object, rv));
+    ObjectNode previous = objects.computeIfAbsent(typeKey, k -> new TreeMap<>())
+        .put(objectKey(namespace, name), object);
+    record(new Event(created ? "ADDED" : "MODIFIED", typeKey, namespace, object, rv,
+        created ? null : previous));
   }
 
   /** Removes an object; {@code lastState} (stamped with {@code rv}) is what watches see. */
@@ -122,7 +142,7 @@ final class ObjectStore {
     if (m != null) {
       m.remove(objectKey(namespace, name));
     }
-    record(new Event("DELETED", typeKey, namespace, lastState, rv));
+    record(new Event("DELETED", typeKey, namespace, lastState, rv, null));
   }
 
   private void record(Event e) {

@@ -92,7 +92,7 @@ final class WatchStream implements ServerResponse.StreamingBody {
         write(sink, "BOOKMARK", b);
       }
       for (ObjectStore.Event e : registration.replay()) {
-        write(sink, e.type(), render.apply(e.object()));
+        write(sink, watch.typeOf(e), render.apply(e.object()));
         lastRv = e.resourceVersion();
       }
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -116,7 +116,7 @@ final class WatchStream implements ServerResponse.StreamingBody {
             Math.max(1, nextBookmark - now));
         ObjectStore.Event e = watch.queue.poll(wait, TimeUnit.NANOSECONDS);
         if (e != null && e.resourceVersion() > lastRv) {
-          write(sink, e.type(), render.apply(e.object()));
+          write(sink, watch.typeOf(e), render.apply(e.object()));
           lastRv = e.resourceVersion();
         }
       }

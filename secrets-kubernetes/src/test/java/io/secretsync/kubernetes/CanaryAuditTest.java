@@ -189,8 +189,6 @@ class CanaryAuditTest {
       } finally {
         controller.close();
       }
-      assertTrue(vault.auditLog().entries().stream().anyMatch(e -> e.path().equals("/v1/auth/token/revoke-self")),
-          "closing revoked the login token");
 
       // Every sync result, as a caller would print or log it.
       assertTrue(results.values().stream().anyMatch(SyncResult::failed), "errors were produced");

@@ -27,10 +27,15 @@ final class CliProcess implements AutoCloseable {
   }
 
   private static List<String> command(String... args) {
+    return command(List.of(), args);
+  }
+
+  private static List<String> command(List<String> jvmOptions, String... args) {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classpath,
-        "io.secretsync.cli.SecretsSyncCommand"));
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath, "io.secretsync.cli.SecretsSyncCommand"));
     command.addAll(List.of(args));
     return command;
   }
@@ -66,7 +71,12 @@ final class CliProcess implements AutoCloseable {
 
   /** Runs {@code secrets-sync args...} to completion (at most two minutes). */
   static Result run(String... args) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command(args)).start();
+    return runWithJvmOptions(List.of(), args);
+  }
+
+  /** Runs {@code secrets-sync args...} in a JVM started with {@code jvmOptions} (e.g. {@code -Dname=value}). */
+  static Result runWithJvmOptions(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command(jvmOptions, args)).start();
     p.getOutputStream().close();
     CompletableFuture<String> out = read(p, true);
     CompletableFuture<String> err = read(p, false);

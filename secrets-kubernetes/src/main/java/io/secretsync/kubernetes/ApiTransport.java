@@ -37,10 +37,18 @@ import okhttp3.TlsVersion;
  * The HTTP layer of a {@link KubernetesClient}: one OkHttp client per configuration (TLS, client
  * certificate, bearer or basic credentials, client-side rate limit), and the one place where an
  * answer becomes JSON or a {@link KubernetesApiException}. A token read from a file is read again
- * and the request repeated once when the server answers 401. Thread-safe.
+ * and the request repeated once when the server answers 401. A request answered 429 or 5xx with a
+ * {@code Retry-After} of at most {@link #MAX_RETRY_AFTER} is sent again after that wait, at most
+ * {@link #MAX_RETRIES} times (the API server sends Retry-After when it did not process the request:
+ * rate limits, priority and fairness, a server shutting down), as client-go does. Thread-safe.
  */
 final class ApiTransport implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiTransport.class);
   static final ObjectMapper JSON = new ObjectMapper();
+  /** How often a request answered 429 or 5xx with {@code Retry-After} is sent again (client-go: 10). */
+  static final int MAX_RETRIES = 3;
+  /** The longest {@code Retry-After} waited for; a longer one fails the request at once. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
   static final String USER_AGENT = "secrets-sync/0.1 (java)";
   private static final org.slf4j.Logger REQUESTS = org.slf4j.LoggerFactory.getLogger("io.secretsync.kubernetes.requests");
 
@@ -54,9 +62,21 @@ final class ApiTransport implements AutoCloseable {
   private final OkHttpClient client;
   private final OkHttpClient watchClient;
   private final BearerToken bearer;
+  private final Sleeper sleeper;
+
+  /** Waits before a retry; replaced in tests. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
 
   ApiTransport(KubernetesConfig config) {
+    this(config, d -> Thread.sleep(d.toMillis()));
+  }
+
+  ApiTransport(KubernetesConfig config, Sleeper sleeper) {
     this.config = config;
+    this.sleeper = sleeper;
     this.server = HttpUrl.get(config.server().toString());
     TokenBucket bucket = new TokenBucket(config.qps(), config.burst(), System::nanoTime);
     BearerToken token = BearerToken.of(config);
@@ -185,22 +205,69 @@ final class ApiTransport implements AutoCloseable {
    * @throws KubernetesApiException for an error answer or no answer
    */
   JsonNode send(Call call) {
-    try (Response response = client.newCall(request(call)).execute()) {
-      String text = body(response);
-      if (!response.isSuccessful()) {
-        throw failure(call, response.code(), text);
-      }
-      if (text.isEmpty()) {
-        return JSON.createObjectNode();
-      }
-      try {
-        return JSON.readTree(text);
+    Request request = request(call);
+    for (int retry = 1; ; retry++) {
+      try (Response response = client.newCall(request).execute()) {
+        String text = body(response);
+        if (!response.isSuccessful()) {
+          Optional<Duration> wait = retry <= MAX_RETRIES ? retryAfter(response) : Optional.empty();
+          if (wait.isEmpty()) {
+            throw failure(call, response.code(), text);
+          }
+          log.debug("{} answered {} with Retry-After {}; retry {} of {}", call.describe(), response.code(),
+              wait.get(), retry, MAX_RETRIES);
+          pause(call, wait.get());
+          continue;
+        }
+        return parse(call, response, text);
       } catch (IOException e) {
-        throw new KubernetesApiException(call.describe(), response.code(), "", "the answer is not JSON", List.of(),
-            List.of("check that " + config.server() + " is a Kubernetes API server"), e);
+        throw unreachable(call, e);
       }
+    }
+  }
+
+  /**
+   * The wait a 429 or 5xx answer asks for in its {@code Retry-After} header (whole seconds, as the
+   * API server sends it), when it is at most {@link #MAX_RETRY_AFTER}; empty otherwise (no retry).
+   */
+  static Optional<Duration> retryAfter(Response response) {
+    int code = response.code();
+    if (code != 429 && (code < 500 || code > 599)) {
+      return Optional.empty();
+    }
+    String header = response.header("Retry-After");
+    if (header == null) {
+      return Optional.empty();
+    }
+    try {
+      long seconds = Long.parseLong(header.trim());
+      if (seconds < 0 || seconds > MAX_RETRY_AFTER.toSeconds()) {
+        return Optional.empty();
+      }
+      return Optional.of(Duration.ofSeconds(seconds));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void pause(Call call, Duration wait) throws InterruptedIOException {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry " + call.describe());
+    }
+  }
+
+  private JsonNode parse(Call call, Response response, String text) {
+    if (text.isEmpty()) {
+      return JSON.createObjectNode();
+    }
+    try {
+      return JSON.readTree(text);
     } catch (IOException e) {
-      throw unreachable(call, e);
+      throw new KubernetesApiException(call.describe(), response.code(), "", "the answer is not JSON", List.of(),
+          List.of("check that " + config.server() + " is a Kubernetes API server"), e);
     }
   }
 

@@ -45,13 +45,18 @@ public final class KubernetesClient implements AutoCloseable {
   private final ApiTransport transport;
   private final List<Reflector<?>> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private KubernetesClient(KubernetesConfig config) {
-    this.transport = new ApiTransport(config);
+  private KubernetesClient(ApiTransport transport) {
+    this.transport = transport;
+  }
+
+  /** A client whose waits before retries go to {@code sleeper} (tests). */
+  static KubernetesClient create(KubernetesConfig config, ApiTransport.Sleeper sleeper) {
+    return new KubernetesClient(new ApiTransport(requireNonNull(config, "config"), sleeper));
   }
 
   /** A client for {@code config}. */
   public static KubernetesClient create(KubernetesConfig config) {
-    return new KubernetesClient(requireNonNull(config, "config"));
+    return new KubernetesClient(new ApiTransport(requireNonNull(config, "config")));
   }
 
   /** A client for {@link KubernetesConfig#fromEnvironment()}: in a pod the in-cluster configuration, else the kubeconfig. */

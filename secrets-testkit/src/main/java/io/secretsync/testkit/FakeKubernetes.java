@@ -251,6 +251,24 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
     return auditLog.count(method, path);
   }
 
+  /**
+   * Takes the API server down: its port is closed and open connections (watches too) are dropped,
+   * so clients get "connection refused" until {@link #startListening()}. The cluster's state stays.
+   */
+  public void stopListening() {
+    server.stopListening();
+  }
+
+  /** Brings the API server back on the same port after {@link #stopListening()}. */
+  public void startListening() {
+    server.startListening();
+  }
+
+  /** Whether the API server's port is open (false between stop and start). */
+  public boolean isListening() {
+    return server.isListening();
+  }
+
   // ------------------------------------------------------------------ objects
 
   /**
@@ -422,6 +440,14 @@ public final class FakeKubernetes implements AutoCloseable, AfterAllCallback, Pa
   /** The cluster's current resourceVersion (the last write's). */
   public long resourceVersion() {
     return local.resourceVersion();
+  }
+
+  /**
+   * Ends every open watch answer now, cleanly, as the API server does when a watch's
+   * {@code timeoutSeconds} are up (or it restarts): clients see the stream end and must watch again.
+   */
+  public void endWatches() {
+    local.endWatches();
   }
 
   /** Forgets the change history, as an etcd compaction: watches from before now get 410 Expired. */

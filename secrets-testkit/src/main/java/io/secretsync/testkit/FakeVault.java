@@ -186,6 +186,31 @@ public final class FakeVault implements AutoCloseable, AfterAllCallback, Paramet
     return engine.isSealed();
   }
 
+  /**
+   * Takes Vault down: its port is closed and open connections are dropped, so clients get
+   * "connection refused" until {@link #startListening()}. Tokens, data and policies stay.
+   */
+  public void stopListening() {
+    server.stopListening();
+  }
+
+  /** Brings Vault back on the same port after {@link #stopListening()}. */
+  public void startListening() {
+    server.startListening();
+  }
+
+  /**
+   * Revokes every token issued by a login at the auth mount {@code authMountPath} (e.g.
+   * {@code kubernetes}), with their children, as {@code vault token revoke -accessor} on each of
+   * them would; clients holding one get 403 "permission denied" from then on.
+   *
+   * @return how many tokens were revoked
+   */
+  public int revokeLoginTokens(String authMountPath) {
+    String mount = authMountPath.endsWith("/") ? authMountPath : authMountPath + "/";
+    return engine.revokeTokensWithPath("auth/" + mount);
+  }
+
   /** The KV engine mounted at {@code mount} in the root namespace. */
   public Kv kv(String mount) {
     return new Kv("", mount);

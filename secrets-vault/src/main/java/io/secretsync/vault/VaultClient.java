@@ -162,7 +162,7 @@ public final class VaultClient {
       Optional<Duration> retryAfter = Optional.empty();
       Reply reply;
       try (Response response = http.newCall(httpRequest).execute()) {
-        reply = new Reply(response.code(), parse(response.body()));
+        reply = new Reply(response.code(), parse(response));
         if (readYourWrites && response.header("X-Vault-Index") != null) {
           lastIndex.set(response.header("X-Vault-Index"));
         }
@@ -236,7 +236,12 @@ public final class VaultClient {
     }
   }
 
-  private static JsonNode parse(ResponseBody body) throws IOException {
+  /**
+   * The answer's JSON. An error answer that is not JSON (a proxy's HTML page, say) keeps its status
+   * and loses its body; a successful one is a {@link NotJsonAnswer}, retried like a broken connection.
+   */
+  private static JsonNode parse(Response response) throws IOException {
+    ResponseBody body = response.body();
     if (body == null) {
       return JSON.createObjectNode();
     }
@@ -247,8 +252,23 @@ public final class VaultClient {
     try {
       return JSON.readTree(bytes);
     } catch (IOException e) {
-      // Not JSON (a proxy's HTML page, say): keep the status, drop the body.
+      if (response.isSuccessful()) {
+        throw new NotJsonAnswer(response.code(), bytes.length, response.header("Content-Type", "none"));
+      }
       return JSON.createObjectNode();
+    }
+  }
+
+  /**
+   * A successful answer whose body is not JSON: a proxy or load balancer answering for Vault, or an
+   * answer cut short. The message gives status, size and content type, never the body (it may hold
+   * part of a secret).
+   */
+  static final class NotJsonAnswer extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotJsonAnswer(int status, int bytes, String contentType) {
+      super("the answer (HTTP " + status + ", " + bytes + " bytes, " + contentType + ") is not JSON");
     }
   }
 

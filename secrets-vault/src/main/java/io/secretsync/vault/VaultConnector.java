@@ -32,6 +32,12 @@ final class VaultConnector {
   private VaultConnector() {}
 
   static VaultClient client(VaultSettings settings, StoreContext context, VaultClient.Sleeper sleeper) {
+    return client(settings, context, sleeper, VaultStoreProvider.DEFAULT_CONNECT_TIMEOUT,
+        VaultStoreProvider.DEFAULT_READ_TIMEOUT);
+  }
+
+  static VaultClient client(VaultSettings settings, StoreContext context, VaultClient.Sleeper sleeper,
+      java.time.Duration connectTimeout, java.time.Duration readTimeout) {
     PlatformAccess platform = context.platform();
     List<X509Certificate> cas = settings.trust().caBundle();
     if (settings.trust().caProvider().isPresent()) {
@@ -66,7 +72,9 @@ final class VaultConnector {
         .readYourWrites(settings.readYourWrites())
         .forwardInconsistent(settings.forwardInconsistent())
         .retry(settings.retry())
-        .sleeper(sleeper);
+        .sleeper(sleeper)
+        .connectTimeout(connectTimeout)
+        .readTimeout(readTimeout);
     settings.namespace().ifPresent(builder::namespace);
     settings.authNamespace().ifPresent(builder::authNamespace);
     settings.headers().forEach(builder::header);

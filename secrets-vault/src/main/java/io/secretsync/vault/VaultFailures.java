@@ -8,9 +8,12 @@ import io.secretsync.core.SecretStoreException.AuthenticationException;
 import io.secretsync.core.SecretStoreException.PermissionDeniedException;
 import io.secretsync.core.SecretStoreException.TlsException;
 import io.secretsync.core.SecretStoreException.UnreachableException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
@@ -213,6 +216,16 @@ final class VaultFailures {
     }
     if (e instanceof SocketTimeoutException) {
       return new UnreachableException(where + ": timed out", List.of("Vault or the network is slow or down"), e);
+    }
+    if (e instanceof VaultClient.NotJsonAnswer) {
+      return new UnreachableException(where + ": " + e.getMessage(), List.of("check that spec.provider.vault.server "
+          + "points at Vault itself and not at a proxy or load balancer page"), e);
+    }
+    if (e instanceof EOFException || e instanceof ProtocolException
+        || (e instanceof SocketException && !(e instanceof ConnectException))) {
+      return new UnreachableException(where + ": the connection closed before the whole answer arrived ("
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+          List.of("Vault, a proxy or the network dropped the connection; it is retried"), e);
     }
     return new UnreachableException(where + ": " + e.getClass().getSimpleName()
         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), List.of(), e);

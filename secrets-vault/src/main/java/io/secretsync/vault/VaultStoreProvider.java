@@ -1,5 +1,6 @@
 package io.secretsync.vault;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.secretsync.core.InvalidConfigException;
@@ -7,6 +8,7 @@ import io.secretsync.core.SecretStore;
 import io.secretsync.core.SecretStoreProvider;
 import io.secretsync.core.StoreContext;
 import io.secretsync.core.model.SecretStoreResource;
+import java.time.Duration;
 
 /**
  * The {@code vault} provider: HashiCorp Vault KV v2 and v1 stores configured by ESO's
@@ -32,14 +34,43 @@ public final class VaultStoreProvider implements SecretStoreProvider {
   public static final String ALLOW_HTTP_ANNOTATION = ANNOTATION_PREFIX + "allow-http";
   public static final String ADD_SYSTEM_ROOTS_ANNOTATION = ANNOTATION_PREFIX + "add-system-roots";
 
-  private final VaultClient.Sleeper sleeper;
+  /** How long a store waits for a TCP (and TLS) connection to Vault, by default. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a store waits for each read of an answer from Vault, by default. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
 
+  private final VaultClient.Sleeper sleeper;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+
+  /** The provider with the default timeouts (the one {@link java.util.ServiceLoader} finds). */
   public VaultStoreProvider() {
     this(duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000));
   }
 
   VaultStoreProvider(VaultClient.Sleeper sleeper) {
+    this(sleeper, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+  }
+
+  private VaultStoreProvider(VaultClient.Sleeper sleeper, Duration connectTimeout, Duration readTimeout) {
     this.sleeper = sleeper;
+    this.connectTimeout = connectTimeout;
+    this.readTimeout = readTimeout;
+  }
+
+  /**
+   * A provider whose stores give up on a connection attempt after {@code connectTimeout} and on an
+   * answer that stops arriving after {@code readTimeout} (each then retried per
+   * {@code spec.retrySettings}). Use it with a {@link io.secretsync.core.StoreRegistry} built by
+   * hand when Vault is expected to answer faster (or slower) than the defaults allow.
+   *
+   * @throws IllegalArgumentException when a timeout is not positive
+   */
+  public static VaultStoreProvider withTimeouts(Duration connectTimeout, Duration readTimeout) {
+    checkArgument(connectTimeout.toNanos() > 0, "connectTimeout must be positive: %s", connectTimeout);
+    checkArgument(readTimeout.toNanos() > 0, "readTimeout must be positive: %s", readTimeout);
+    VaultStoreProvider defaults = new VaultStoreProvider();
+    return new VaultStoreProvider(defaults.sleeper, connectTimeout, readTimeout);
   }
 
   @Override
@@ -64,12 +95,12 @@ public final class VaultStoreProvider implements SecretStoreProvider {
     VaultSettings settings = VaultSettingsParser.parse(store);
     VaultAuth auth = VaultConnector.auth(settings, context);
     return new VaultKvStore(store.toString(), new KvPaths(settings.mount(), settings.version()),
-        () -> VaultConnector.client(settings, context, sleeper),
+        () -> VaultConnector.client(settings, context, sleeper, connectTimeout, readTimeout),
         client -> new TokenManager(client, auth, context.clock()));
   }
 
   @Override
   public String toString() {
-    return "VaultStoreProvider{" + NAME + "}";
+    return "VaultStoreProvider{" + NAME + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "}";
   }
 }

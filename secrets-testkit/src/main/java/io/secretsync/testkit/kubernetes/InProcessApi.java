@@ -152,6 +152,11 @@ public final class InProcessApi {
     return cluster.store.resourceVersion();
   }
 
+  /** Ends every open watch stream cleanly (the client sees the answer end and watches again). */
+  public void endWatches() {
+    cluster.store.endWatches();
+  }
+
   /** Drops the watch history: watches from an older resourceVersion get 410 Expired. */
   public void compactWatchHistory() {
     cluster.store.compact();

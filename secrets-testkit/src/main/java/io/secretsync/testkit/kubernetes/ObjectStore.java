@@ -85,6 +85,18 @@ final class ObjectStore {
     return resourceVersion;
   }
 
+  private volatile long watchEpoch;
+
+  /** Counts {@link #endWatches()} calls; a watch started in an earlier epoch ends. */
+  long watchEpoch() {
+    return watchEpoch;
+  }
+
+  /** Ends every open watch stream, as the API server does when a watch's time is up. */
+  void endWatches() {
+    watchEpoch++;
+  }
+
   /** The next resourceVersion to stamp on a write; call {@link #put} or {@link #remove} with it. */
   synchronized long nextResourceVersion() {
     return ++resourceVersion;

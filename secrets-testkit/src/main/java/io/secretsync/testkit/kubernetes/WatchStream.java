@@ -59,6 +59,7 @@ final class WatchStream implements ServerResponse.StreamingBody {
 
   @Override
   public void writeTo(ServerResponse.StreamSink sink) throws IOException {
+    long epoch = store.watchEpoch();
     List<ObjectNode> initial = List.of();
     ObjectStore.Registration registration;
     synchronized (store) {
@@ -97,6 +98,9 @@ final class WatchStream implements ServerResponse.StreamingBody {
       long deadline = System.nanoTime() + timeout.toNanos();
       long nextBookmark = System.nanoTime() + bookmarkInterval.toNanos();
       while (sink.isOpen()) {
+        if (store.watchEpoch() != epoch) {
+          return;
+        }
         long now = System.nanoTime();
         if (now >= deadline) {
           if (bookmarks) {

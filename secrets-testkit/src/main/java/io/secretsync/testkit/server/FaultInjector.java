@@ -12,10 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Faults a fake server injects before answering: a fixed status, a delay, a dropped connection, or
- * "sealed", for a number of requests or until cleared, optionally only for paths under a prefix.
- * Several faults may be active; the oldest matching one applies and uses up one of its count.
- * Thread-safe.
+ * Faults a fake server injects while answering: a fixed status (optionally with
+ * {@code Retry-After}), a delay, a dropped connection, "sealed", a body that is not JSON, or the
+ * real answer cut short (a truncated fixed-length body, or a streamed body whose connection drops
+ * midway), for a number of requests or until cleared, optionally only for paths under a prefix and
+ * only for every n-th matching request. Several faults may be active; the oldest matching one
+ * applies and uses up one of its count. Thread-safe.
  */
 public final class FaultInjector {
 
@@ -28,7 +30,19 @@ public final class FaultInjector {
     /** Drop the connection without an answer. */
     RESET,
     /** Answer as a sealed or unavailable server would (Vault: 503 "Vault is sealed"). */
-    SEALED;
+    SEALED,
+    /** Answer 200 with a JSON content type and a body that is not valid JSON. */
+    MALFORMED,
+    /**
+     * Answer normally, but send only the first half of the body announced by its
+     * {@code Content-Length}, then close the connection.
+     */
+    TRUNCATED,
+    /**
+     * Answer normally with a chunked (streamed) body, then drop the connection after the first half
+     * of the body, without the final chunk.
+     */
+    CUT;
 
     /** The JSON spelling: lower case. */
     public String jsonName() {
@@ -38,10 +52,28 @@ public final class FaultInjector {
 
   /**
    * One fault. {@code count} is how many requests it affects, -1 = until cleared.
-   * {@code pathPrefix} empty = all paths; see {@link #matches(String)}.
+   * {@code pathPrefix} empty = all paths; see {@link #matches(String)}. {@code retryAfterSeconds}
+   * (-1 = none) adds a {@code Retry-After} header to a STATUS or SEALED answer. {@code every}
+   * = n makes the fault apply to every n-th matching request only (the others are answered
+   * normally; 2 = half of them), 1 = every one. {@code method} (empty = any) limits the fault to
+   * requests with that HTTP method.
    */
-  public record Fault(Mode mode, int status, long delayMillis, String pathPrefix, int count) {
+  public record Fault(Mode mode, int status, long delayMillis, String pathPrefix, int count,
+      int retryAfterSeconds, int every, String method) {
+    /** A fault on every matching request of any method, without {@code Retry-After}. */
+    public Fault(Mode mode, int status, long delayMillis, String pathPrefix, int count) {
+      this(mode, status, delayMillis, pathPrefix, count, -1, 1, "");
+    }
+
     public Fault {
+      if (retryAfterSeconds < -1) {
+        throw new IllegalArgumentException("fault \"retryAfterSeconds\" must be >= 0, or -1 for none, got "
+            + retryAfterSeconds);
+      }
+      Objects.requireNonNull(method, "method");
+      if (every < 1) {
+        throw new IllegalArgumentException("fault \"every\" must be >= 1, got " + every);
+      }
       Objects.requireNonNull(mode, "mode");
       Objects.requireNonNull(pathPrefix, "pathPrefix");
       if (mode == Mode.STATUS && (status < 100 || status > 999)) {
@@ -78,14 +110,48 @@ public final class FaultInjector {
       return new Fault(Mode.SEALED, 503, 0, "", -1);
     }
 
+    /** Answer 200 with a body that is not JSON until cleared. */
+    public static Fault malformedJson() {
+      return new Fault(Mode.MALFORMED, 200, 0, "", -1);
+    }
+
+    /** Send half of each announced body, then close, until cleared. */
+    public static Fault truncatedBody() {
+      return new Fault(Mode.TRUNCATED, 0, 0, "", -1);
+    }
+
+    /** Stream each body and drop the connection halfway through it, until cleared. */
+    public static Fault cutMidBody() {
+      return new Fault(Mode.CUT, 0, 0, "", -1);
+    }
+
     /** A copy that affects only the next {@code count} requests (-1 = until cleared). */
     public Fault times(int count) {
-      return new Fault(mode, status, delayMillis, pathPrefix, count);
+      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, every, method);
     }
 
     /** A copy that affects only paths under {@code prefix}. */
     public Fault onPathPrefix(String prefix) {
-      return new Fault(mode, status, delayMillis, prefix, count);
+      return new Fault(mode, status, delayMillis, prefix, count, retryAfterSeconds, every, method);
+    }
+
+    /** A copy that affects only requests with HTTP method {@code httpMethod} (e.g. PUT). */
+    public Fault onMethod(String httpMethod) {
+      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, every,
+          httpMethod.toUpperCase(Locale.ROOT));
+    }
+
+    /** A copy whose answers carry {@code Retry-After: seconds} (STATUS and SEALED only). */
+    public Fault withRetryAfter(int seconds) {
+      if (seconds < 0) {
+        throw new IllegalArgumentException("Retry-After must be >= 0 seconds, got " + seconds);
+      }
+      return new Fault(mode, status, delayMillis, pathPrefix, count, seconds, every, method);
+    }
+
+    /** A copy that applies to every {@code n}-th matching request only (2 = half of them). */
+    public Fault everyNth(int n) {
+      return new Fault(mode, status, delayMillis, pathPrefix, count, retryAfterSeconds, n, method);
     }
 
     /**
@@ -107,8 +173,9 @@ public final class FaultInjector {
 
     /**
      * Parses the JSON used at {@code PUT /_testkit/faults}:
-     * {@code {"mode":"status|delay|reset|sealed","status":503,"delayMillis":0,"pathPrefix":"","count":-1}}.
-     * Only {@code mode} is required; {@code count} defaults to -1.
+     * {@code {"mode":"status|delay|reset|sealed|malformed|truncated|cut","status":503,"delayMillis":0,
+     * "pathPrefix":"","count":-1,"retryAfterSeconds":-1,"every":1,"method":""}}.
+     * Only {@code mode} is required; {@code count} defaults to -1, {@code every} to 1.
      *
      * @throws IllegalArgumentException naming the field that is wrong
      */
@@ -119,16 +186,16 @@ public final class FaultInjector {
       JsonNode modeNode = json.get("mode");
       if (modeNode == null || !modeNode.isTextual()) {
         throw new IllegalArgumentException(
-            "fault \"mode\" is required: one of status, delay, reset, sealed");
+            "fault \"mode\" is required: one of " + MODES);
       }
       Mode mode;
       try {
         mode = Mode.valueOf(modeNode.asText().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("fault \"mode\" must be one of status, delay, reset, "
-            + "sealed, got \"" + modeNode.asText() + "\"");
+        throw new IllegalArgumentException("fault \"mode\" must be one of " + MODES + ", got \""
+            + modeNode.asText() + "\"");
       }
-      int status = intField(json, "status", mode == Mode.SEALED ? 503 : 0);
+      int status = intField(json, "status", mode == Mode.SEALED ? 503 : mode == Mode.MALFORMED ? 200 : 0);
       if (mode == Mode.STATUS && !json.has("status")) {
         throw new IllegalArgumentException("fault \"status\" is required for mode status");
       }
@@ -142,7 +209,15 @@ public final class FaultInjector {
       }
       String pathPrefix = prefix == null || prefix.isNull() ? "" : prefix.asText();
       int count = intField(json, "count", -1);
-      return new Fault(mode, status, delay, pathPrefix, count);
+      int retryAfter = intField(json, "retryAfterSeconds", -1);
+      int every = intField(json, "every", 1);
+      JsonNode methodNode = json.get("method");
+      if (methodNode != null && !methodNode.isNull() && !methodNode.isTextual()) {
+        throw new IllegalArgumentException("fault \"method\" must be a string");
+      }
+      String method = methodNode == null || methodNode.isNull() ? ""
+          : methodNode.asText().toUpperCase(Locale.ROOT);
+      return new Fault(mode, status, delay, pathPrefix, count, retryAfter, every, method);
     }
 
     private static int intField(JsonNode json, String name, int dflt) {
@@ -164,9 +239,14 @@ public final class FaultInjector {
       m.put("delayMillis", delayMillis);
       m.put("pathPrefix", pathPrefix);
       m.put("count", count);
+      m.put("retryAfterSeconds", retryAfterSeconds);
+      m.put("every", every);
+      m.put("method", method);
       return m;
     }
   }
+
+  private static final String MODES = "status, delay, reset, sealed, malformed, truncated, cut";
 
   private final List<ActiveFault> active = new ArrayList<>();
 
@@ -190,10 +270,21 @@ public final class FaultInjector {
    * applies.
    */
   public synchronized Optional<Fault> next(String path) {
+    return next("", path);
+  }
+
+  /**
+   * The fault to apply to a {@code method} request on {@code path}, using up one of its count;
+   * empty when none applies. A fault limited to a method never applies when {@code method} is empty.
+   */
+  public synchronized Optional<Fault> next(String method, String path) {
     Iterator<ActiveFault> it = active.iterator();
     while (it.hasNext()) {
       ActiveFault a = it.next();
-      if (a.fault.matches(path)) {
+      if (a.fault.matches(path) && (a.fault.method().isEmpty() || a.fault.method().equals(method))) {
+        if (++a.seen % a.fault.every() != 0) {
+          return Optional.empty();
+        }
         if (a.remaining > 0 && --a.remaining == 0) {
           it.remove();
         }
@@ -211,6 +302,7 @@ public final class FaultInjector {
   private static final class ActiveFault {
     final Fault fault;
     int remaining;
+    long seen;
 
     ActiveFault(Fault fault) {
       this.fault = fault;

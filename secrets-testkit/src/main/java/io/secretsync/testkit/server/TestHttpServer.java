@@ -41,8 +41,11 @@ import javax.net.ssl.X509TrustManager;
  * <p>Per request the server, in order: reads the whole body (over {@value #MAX_BODY_BYTES} bytes: 413);
  * routes {@code /_testkit/} to the {@link TestkitEndpoints} if configured; otherwise applies the next
  * matching fault of the {@link FaultInjector} (delay, then answer normally; reset: drop the connection;
- * status and sealed: answer via the {@link FaultResponder}); calls the {@link Handler}; writes the
- * answer; and records method, path, status, namespace and note in the {@link AuditLog}.
+ * status and sealed: answer via the {@link FaultResponder}, with {@code Retry-After} if the fault has
+ * one; malformed: 200 with a body that is not JSON; truncated and cut: the real answer, cut short);
+ * calls the {@link Handler}; writes the answer; and records method, path, status, namespace and note
+ * in the {@link AuditLog}. {@link #stopListening()} and {@link #startListening()} close and reopen
+ * the port, so that clients meet a refused connection in between.
  *
  * <pre>{@code
  * try (TestHttpServer server = TestHttpServer.builder()
@@ -70,7 +73,11 @@ public final class TestHttpServer implements AutoCloseable {
     }
   }
 
-  private final HttpServer server;
+  private final Object listening = new Object();
+  private volatile HttpServer server;
+  private final InetSocketAddress boundAddress;
+  private final SSLContext sslContext;
+  private final Configurator configurator;
   private final ExecutorService executor;
   private final boolean https;
   private final Handler handler;
@@ -96,13 +103,8 @@ public final class TestHttpServer implements AutoCloseable {
           : b.certificate.serverSslContext();
     }
     this.https = context != null;
-    if (https) {
-      HttpsServer s = HttpsServer.create(address, 128);
-      s.setHttpsConfigurator(new Configurator(context, b.clientTrust != null, b.clientAuthRequired));
-      this.server = s;
-    } else {
-      this.server = HttpServer.create(address, 128);
-    }
+    this.sslContext = context;
+    this.configurator = https ? new Configurator(context, b.clientTrust != null, b.clientAuthRequired) : null;
     String name = b.name + "-" + SERVER_IDS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -111,9 +113,61 @@ public final class TestHttpServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
-    server.setExecutor(executor);
-    server.createContext("/", this::exchange);
-    server.start();
+    this.server = bind(address);
+    this.boundAddress = server.getAddress();
+  }
+
+  private HttpServer bind(InetSocketAddress address) throws IOException {
+    HttpServer s;
+    if (https) {
+      HttpsServer secure = HttpsServer.create(address, 128);
+      secure.setHttpsConfigurator(configurator);
+      s = secure;
+    } else {
+      s = HttpServer.create(address, 128);
+    }
+    s.setExecutor(executor);
+    s.createContext("/", this::exchange);
+    s.start();
+    return s;
+  }
+
+  /**
+   * Closes the listening port and every open connection: until {@link #startListening()}, clients
+   * get "connection refused", as from a server that is down. Idempotent.
+   */
+  public void stopListening() {
+    synchronized (listening) {
+      if (server == null || closing) {
+        return;
+      }
+      server.stop(0);
+      server = null;
+    }
+  }
+
+  /**
+   * Listens again on the same address and port after {@link #stopListening()}; the fake's state is
+   * as it was. Idempotent.
+   *
+   * @throws UncheckedIOException when the port cannot be bound again
+   */
+  public void startListening() {
+    synchronized (listening) {
+      if (server != null || closing) {
+        return;
+      }
+      try {
+        server = bind(boundAddress);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not bind " + boundAddress + " again", e);
+      }
+    }
+  }
+
+  /** Whether the port is open (false between {@link #stopListening()} and {@link #startListening()}). */
+  public boolean isListening() {
+    return server != null;
   }
 
   /** A builder; {@link Builder#handler(Handler)} and either {@code tls(...)} or {@code plainHttp()}. */
@@ -128,12 +182,12 @@ public final class TestHttpServer implements AutoCloseable {
 
   /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    return boundAddress.getPort();
   }
 
   /** The bound address. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return boundAddress;
   }
 
   /** True when serving HTTPS. */
@@ -158,7 +212,11 @@ public final class TestHttpServer implements AutoCloseable {
       return;
     }
     closing = true;
-    server.stop(0);
+    synchronized (listening) {
+      if (server != null) {
+        server.stop(0);
+      }
+    }
     executor.shutdownNow();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);
@@ -173,12 +231,13 @@ public final class TestHttpServer implements AutoCloseable {
   }
 
   private String hostLiteral() {
-    InetAddress a = server.getAddress().getAddress();
+    InetAddress a = boundAddress.getAddress();
     String host = a.getHostAddress();
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
   private void exchange(HttpExchange ex) {
+    boolean cut = false;
     try {
       ServerRequest request;
       try {
@@ -194,7 +253,7 @@ public final class TestHttpServer implements AutoCloseable {
         return;
       }
       ServerResponse response;
-      Optional<FaultInjector.Fault> fault = faults.next(request.rawPath());
+      Optional<FaultInjector.Fault> fault = faults.next(request.method(), request.rawPath());
       if (fault.isEmpty()) {
         response = invoke(request);
       } else {
@@ -207,17 +266,68 @@ public final class TestHttpServer implements AutoCloseable {
           case RESET:
             response = ServerResponse.dropConnection().withAuditNote("fault: connection dropped");
             break;
+          case MALFORMED:
+            response = ServerResponse.jsonText(f.status(), MALFORMED_JSON)
+                .withAuditNote("fault: malformed");
+            break;
+          case TRUNCATED:
+          case CUT:
+            sendPartial(ex, request, invoke(request), f.mode() == FaultInjector.Mode.CUT);
+            return; // not reached: sendPartial always throws to make the JDK drop the connection
           default:
             response = faultResponder.respond(request, f)
                 .withAuditNote("fault: " + f.mode().jsonName());
+            if (f.retryAfterSeconds() >= 0) {
+              response = response.withHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
+            }
             break;
         }
       }
       send(ex, request, response, true);
+    } catch (ConnectionCut e) {
+      cut = true;
+      throw e; // the JDK server closes the connection when an exchange throws
     } catch (IOException | RuntimeException e) {
       // The client went away or the exchange broke; nothing more can be sent.
     } finally {
-      ex.close();
+      if (!cut) {
+        ex.close();
+      }
+    }
+  }
+
+  /** A body that starts like a Vault or Kubernetes answer and then is not JSON. */
+  static final String MALFORMED_JSON = "{\"request_id\": \"0\", \"data\": {\"data\": <html>502 Bad Gateway";
+
+  /**
+   * Sends {@code response}'s status and headers and the first half of its body (announced with its
+   * full length, or chunked when {@code chunked}), then throws so that the connection is closed
+   * without the rest.
+   */
+  private void sendPartial(HttpExchange ex, ServerRequest request, ServerResponse response, boolean chunked)
+      throws IOException {
+    byte[] body = response.body();
+    for (Map.Entry<String, List<String>> h : response.headers().entrySet()) {
+      for (String v : h.getValue()) {
+        ex.getResponseHeaders().add(h.getKey(), v);
+      }
+    }
+    int status = response.status() == 0 ? 200 : response.status();
+    ex.sendResponseHeaders(status, chunked ? 0 : Math.max(body.length, 2));
+    auditLog.record(request.method(), request.path(), status, response.auditNamespace(),
+        Optional.of("fault: " + (chunked ? "cut mid-body" : "truncated body")));
+    OutputStream out = ex.getResponseBody();
+    out.write(body, 0, body.length / 2);
+    out.flush();
+    throw new ConnectionCut();
+  }
+
+  /** Thrown out of an exchange so that the JDK's server drops the connection mid-answer. */
+  private static final class ConnectionCut extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConnectionCut() {
+      super("connection cut by a fault", null, false, false);
     }
   }
 

@@ -461,6 +461,19 @@ public final class VaultEngine implements Handler {
     return tokens;
   }
 
+  /** Revokes every token but the root one whose creation path starts with {@code pathPrefix}; returns how many. */
+  public int revokeTokensWithPath(String pathPrefix) {
+    int[] revoked = new int[1];
+    tokens.revokeIf(t -> {
+      boolean match = t.path.startsWith(pathPrefix) && t != rootToken;
+      if (match) {
+        revoked[0]++;
+      }
+      return match;
+    });
+    return revoked[0];
+  }
+
   private VaultNamespace newNamespace(String path) {
     VaultNamespace ns = new VaultNamespace(path);
     ns.mounts.put("cubbyhole/", new Mount("cubbyhole/", "cubbyhole",

@@ -169,12 +169,12 @@ class TestHttpServerTest {
     }
     try (Response r = call("PUT", "/_testkit/faults", "{\"mode\":\"explode\"}", admin)) {
       assertEquals(400, r.code());
-      assertEquals("fault \"mode\" must be one of status, delay, reset, sealed, got \"explode\"\n",
+      assertEquals("fault \"mode\" must be one of status, delay, reset, sealed, malformed, truncated, cut, got \"explode\"\n",
           r.body().string());
     }
     try (Response r = call("GET", "/_testkit/faults", null, admin)) {
       assertEquals("{\"faults\":[{\"mode\":\"status\",\"status\":429,\"delayMillis\":0,"
-          + "\"pathPrefix\":\"/v1/kv/\",\"count\":2}]}", r.body().string());
+          + "\"pathPrefix\":\"/v1/kv/\",\"count\":2,\"retryAfterSeconds\":-1,\"every\":1,\"method\":\"\"}]}", r.body().string());
     }
     try (Response r = call("GET", "/v1/kv/a", null)) {
       assertEquals(429, r.code());

@@ -37,6 +37,13 @@ final class ApiTransport implements AutoCloseable {
   static final String USER_AGENT = "secrets-sync/0.1 (java)";
   private static final org.slf4j.Logger REQUESTS = org.slf4j.LoggerFactory.getLogger("io.secretsync.kubernetes.requests");
 
+  /**
+   * Idle connections kept for reuse (OkHttp keeps 5 by default): enough for the default workers of a
+   * controller (8), its watches and status writes, so that a busy sync pass opens no new TLS
+   * connection once warm. Idle connections close after 5 minutes, or on {@link #close()}.
+   */
+  static final int MAX_IDLE_CONNECTIONS = 32;
+
   private final KubernetesConfig config;
   private final HttpUrl server;
   private final OkHttpClient client;
@@ -48,6 +55,7 @@ final class ApiTransport implements AutoCloseable {
     TokenBucket bucket = new TokenBucket(config.qps(), config.burst(), System::nanoTime);
     BearerToken token = BearerToken.of(config);
     OkHttpClient.Builder builder = new OkHttpClient.Builder()
+        .connectionPool(new okhttp3.ConnectionPool(MAX_IDLE_CONNECTIONS, 5, java.util.concurrent.TimeUnit.MINUTES))
         .socketFactory(new NoDelaySocketFactory())
         .connectTimeout(config.connectTimeout())
         .readTimeout(config.requestTimeout())

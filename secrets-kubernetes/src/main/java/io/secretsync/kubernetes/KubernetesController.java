@@ -191,7 +191,7 @@ public final class KubernetesController implements AutoCloseable {
     KubernetesClient.ObjectList clusterStores = client.list(ResourceType.CLUSTER_SECRET_STORES, "", "");
     KubernetesClient.ObjectList externalSecrets = client.list(ResourceType.EXTERNAL_SECRETS, namespace, "");
     List<SyncListener> all = withListeners(List.of(collector));
-    SyncController controller = newController(newEngine(all), all, true, null);
+    SyncController controller = newController(newEngine(all, null), all, true, null);
     try {
       controller.start();
       List<ObjectNode> allStores = new ArrayList<>(stores.items());
@@ -259,8 +259,11 @@ public final class KubernetesController implements AutoCloseable {
     return all;
   }
 
-  /** An engine over a fresh store registry (a controller closes its registry when it closes). */
-  private SyncEngine newEngine(List<SyncListener> all) {
+  /**
+   * An engine over a fresh store registry (a controller closes its registry when it closes); its
+   * writer reads Secrets through {@code cache} when not null.
+   */
+  private SyncEngine newEngine(List<SyncListener> all, ManagedSecretCache cache) {
     StoreRegistry.Builder registry = StoreRegistry.builder();
     KubernetesPlatformAccess platform = KubernetesPlatformAccess.create(client);
     SyncListener fanOut = new FanOut(all);
@@ -269,7 +272,8 @@ public final class KubernetesController implements AutoCloseable {
     }
     registry.context(new StoreContext(platform, clock)).namespaceLabels(platform);
     SyncEngine.Builder engine = SyncEngine.builder().stores(registry.build())
-        .writer(KubernetesSecretWriter.create(client)).clock(clock);
+        .writer(cache == null ? KubernetesSecretWriter.create(client)
+            : KubernetesSecretWriter.builder(client).cache(cache).build()).clock(clock);
     if (dataHashKey != null) {
       engine.dataHashKey(dataHashKey);
     }
@@ -314,9 +318,10 @@ public final class KubernetesController implements AutoCloseable {
         return;
       }
       List<SyncListener> all = withListeners(List.of());
-      SyncEngine engine = newEngine(all);
-      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, clock,
-          watchTimeout);
+      ManagedSecretCache cache = ManagedSecretCache.fedExternally(namespace);
+      SyncEngine engine = newEngine(all, cache);
+      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, cache,
+          clock, watchTimeout);
       running = newController(engine, all, false, source);
       log.info("controller mode started{}", elector == null ? "" : " as the leader (" + elector.identity() + ")");
       running.start();

@@ -96,7 +96,7 @@ public final class ManagedSecretCache implements AutoCloseable {
     if (event.type() == EventType.DELETED) {
       secrets.remove(key); // also when older than the entry: a miss only costs a read from the server
     } else {
-      putIfNewer(key, secret);
+      put(key, slim(secret), true);
     }
   }
 
@@ -157,23 +157,41 @@ public final class ManagedSecretCache implements AutoCloseable {
     if (answer.isEmpty() || !managed(answer.get())) {
       secrets.remove(key); // an unmanaged Secret is not watched, so it is always read from the server
     } else {
-      putIfNewer(key, answer.get());
+      put(key, slim(answer.get()), false);
     }
   }
 
-  private void putIfNewer(String key, ObjectNode secret) {
+  /**
+   * Caches {@code secret} unless the entry is newer; at the same resourceVersion the watch's object
+   * ({@code fromWatch}) wins, as the watch keeps that very object for its own bookkeeping.
+   */
+  private void put(String key, ObjectNode secret, boolean fromWatch) {
     if (!namespace.isEmpty() && !namespace.equals(secret.path("metadata").path("namespace").asText(""))) {
       return;
     }
-    secrets.merge(key, secret, (old, fresh) -> older(fresh, old) ? old : fresh);
+    secrets.merge(key, secret, (old, fresh) -> {
+      int order = compare(fresh, old);
+      return order < 0 || (order == 0 && !fromWatch) ? old : fresh;
+    });
   }
 
-  /** Whether {@code a} is an older version than {@code b} (false when either version is not a number). */
-  static boolean older(ObjectNode a, ObjectNode b) {
+  /**
+   * Drops {@code metadata.managedFields}, in place: the largest part of a small Secret, never read by
+   * the writer, and a replace that leaves them out keeps them as they are on the server.
+   */
+  private static ObjectNode slim(ObjectNode secret) {
+    if (secret.path("metadata") instanceof ObjectNode meta) {
+      meta.remove("managedFields");
+    }
+    return secret;
+  }
+
+  /** The order of two versions of a Secret by resourceVersion; 1 (newer) when either is not a number. */
+  static int compare(ObjectNode a, ObjectNode b) {
     try {
-      return Long.parseLong(rv(a)) < Long.parseLong(rv(b));
+      return Long.compare(Long.parseLong(rv(a)), Long.parseLong(rv(b)));
     } catch (NumberFormatException e) {
-      return false;
+      return 1;
     }
   }
 

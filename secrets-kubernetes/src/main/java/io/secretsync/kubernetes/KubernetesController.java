@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Watches ExternalSecrets, SecretStores, ClusterSecretStores and the managed Secrets (resume on
  *       resourceVersion, relist on 410 Gone). ExternalSecrets resume their schedule from the status
  *       they carry. A managed Secret deleted or edited by hand is repaired for creationPolicy Owner,
- *       Merge and CreateOrMerge; nothing is touched for Orphan.
+ *       Merge and CreateOrMerge; nothing is touched for Orphan. The writer reads managed Secrets
+ *       from that watch ({@link ManagedSecretCache}), so a sync that changes nothing sends no
+ *       request to the API server; {@link #syncOnce()} reads each Secret from the server.
  *   <li>Writes ESO's {@code status} (conditions, refreshTime, syncedResourceVersion, binding) to the
  *       status subresource of ExternalSecrets and stores, and core/v1 Events with ESO's reasons
  *       (source component {@code external-secrets}).

@@ -13,6 +13,7 @@ import io.secretsync.kubernetes.KubernetesClient;
 import io.secretsync.kubernetes.KubernetesConfig;
 import io.secretsync.kubernetes.KubernetesPlatformAccess;
 import io.secretsync.kubernetes.KubernetesSecretWriter;
+import io.secretsync.kubernetes.ManagedSecretCache;
 import io.secretsync.vault.VaultStoreProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The library as a user runs it: a {@link SyncController} with {@code workers} threads over a
  * {@link SyncEngine} whose stores come from {@link VaultStoreProvider} (Kubernetes auth, TokenRequest
- * through {@link KubernetesPlatformAccess}) and whose writer is {@link KubernetesSecretWriter}.
+ * through {@link KubernetesPlatformAccess}) and whose writer is {@link KubernetesSecretWriter}
+ * reading through a {@link ManagedSecretCache} (a watch of the managed Secrets, listed before the
+ * first pass).
  * The client-side rate limit of the Kubernetes client is raised out of the way (the default 50
  * requests per second would measure the limiter, not the library).
  */
@@ -31,6 +34,7 @@ final class LibraryRun implements AutoCloseable {
   private final List<ExternalSecret> externalSecrets;
   private final List<SecretStoreResource> stores;
   private final KubernetesClient client;
+  private final ManagedSecretCache cache;
   private final SyncController controller;
   private final Meters.TrackedPool pool;
   private volatile Meters.Latencies latencies = new Meters.Latencies();
@@ -49,7 +53,18 @@ final class LibraryRun implements AutoCloseable {
         .context(new StoreContext(platform, Clock.systemUTC()))
         .namespaceLabels(platform)
         .build();
-    SyncEngine engine = SyncEngine.builder().stores(registry).writer(KubernetesSecretWriter.create(client)).build();
+    this.cache = ManagedSecretCache.watch(client, "");
+    try {
+      if (!cache.awaitSynced(Duration.ofMinutes(1))) {
+        throw new IllegalStateException("the watch of managed Secrets did not list within a minute");
+      }
+      Thread.sleep(100); // the fake logs the list just after answering it: keep it out of the first pass
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the watch of managed Secrets listed", e);
+    }
+    SyncEngine engine = SyncEngine.builder().stores(registry)
+        .writer(KubernetesSecretWriter.builder(client).cache(cache).build()).build();
     this.pool = new Meters.TrackedPool("library-worker", workers);
     this.controller = SyncController.builder()
         .engine(engine)
@@ -100,6 +115,7 @@ final class LibraryRun implements AutoCloseable {
   RequestCounts closeAndCount() {
     RequestCounts.Snapshot before = RequestCounts.Snapshot.of(scenario);
     controller.close();
+    cache.close();
     client.close();
     pool.shutdown();
     sleepQuietly(200); // the fakes log a body-less answer just after sending it
@@ -140,6 +156,7 @@ final class LibraryRun implements AutoCloseable {
   @Override
   public void close() {
     controller.close();
+    cache.close();
     client.close();
     pool.shutdown();
   }

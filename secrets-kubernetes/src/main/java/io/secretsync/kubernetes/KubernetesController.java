@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Watches ExternalSecrets, SecretStores, ClusterSecretStores and the managed Secrets (resume on
  *       resourceVersion, relist on 410 Gone). ExternalSecrets resume their schedule from the status
  *       they carry. A managed Secret deleted or edited by hand is repaired for creationPolicy Owner,
- *       Merge and CreateOrMerge; nothing is touched for Orphan.
+ *       Merge and CreateOrMerge; nothing is touched for Orphan. The writer reads managed Secrets
+ *       from that watch ({@link ManagedSecretCache}), so a sync that changes nothing sends no
+ *       request to the API server; {@link #syncOnce()} reads each Secret from the server.
  *   <li>Writes ESO's {@code status} (conditions, refreshTime, syncedResourceVersion, binding) to the
  *       status subresource of ExternalSecrets and stores, and core/v1 Events with ESO's reasons
  *       (source component {@code external-secrets}).
@@ -191,7 +193,7 @@ public final class KubernetesController implements AutoCloseable {
     KubernetesClient.ObjectList clusterStores = client.list(ResourceType.CLUSTER_SECRET_STORES, "", "");
     KubernetesClient.ObjectList externalSecrets = client.list(ResourceType.EXTERNAL_SECRETS, namespace, "");
     List<SyncListener> all = withListeners(List.of(collector));
-    SyncController controller = newController(newEngine(all), all, true, null);
+    SyncController controller = newController(newEngine(all, null), all, true, null);
     try {
       controller.start();
       List<ObjectNode> allStores = new ArrayList<>(stores.items());
@@ -259,8 +261,11 @@ public final class KubernetesController implements AutoCloseable {
     return all;
   }
 
-  /** An engine over a fresh store registry (a controller closes its registry when it closes). */
-  private SyncEngine newEngine(List<SyncListener> all) {
+  /**
+   * An engine over a fresh store registry (a controller closes its registry when it closes); its
+   * writer reads Secrets through {@code cache} when not null.
+   */
+  private SyncEngine newEngine(List<SyncListener> all, ManagedSecretCache cache) {
     StoreRegistry.Builder registry = StoreRegistry.builder();
     KubernetesPlatformAccess platform = KubernetesPlatformAccess.create(client);
     SyncListener fanOut = new FanOut(all);
@@ -269,7 +274,8 @@ public final class KubernetesController implements AutoCloseable {
     }
     registry.context(new StoreContext(platform, clock)).namespaceLabels(platform);
     SyncEngine.Builder engine = SyncEngine.builder().stores(registry.build())
-        .writer(KubernetesSecretWriter.create(client)).clock(clock);
+        .writer(cache == null ? KubernetesSecretWriter.create(client)
+            : KubernetesSecretWriter.builder(client).cache(cache).build()).clock(clock);
     if (dataHashKey != null) {
       engine.dataHashKey(dataHashKey);
     }
@@ -314,9 +320,10 @@ public final class KubernetesController implements AutoCloseable {
         return;
       }
       List<SyncListener> all = withListeners(List.of());
-      SyncEngine engine = newEngine(all);
-      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, clock,
-          watchTimeout);
+      ManagedSecretCache cache = ManagedSecretCache.fedExternally(namespace);
+      SyncEngine engine = newEngine(all, cache);
+      KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, cache,
+          clock, watchTimeout);
       running = newController(engine, all, false, source);
       log.info("controller mode started{}", elector == null ? "" : " as the leader (" + elector.identity() + ")");
       running.start();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.HashMultimap;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.SetMultimap;
-import io.secretsync.core.SyncEngine;
 import io.secretsync.core.SyncResult;
 import io.secretsync.core.TargetSecret;
 import io.secretsync.core.controller.Condition;
@@ -54,17 +53,19 @@ import org.slf4j.LoggerFactory;
  *       resumed from its status whose target is gone or changed is synced too.
  * </ul>
  *
- * Listeners run on the watch threads; the indexes are guarded by this object.
+ * The watch of managed Secrets also feeds the writer's {@link ManagedSecretCache}, which this source
+ * closes when it closes. Listeners run on the watch threads; the indexes are guarded by this object.
  */
 final class KubernetesResources implements ResourceSource {
   private static final Logger log = LoggerFactory.getLogger(KubernetesResources.class);
-  static final String MANAGED_SELECTOR = SyncEngine.LABEL_MANAGED + "=true";
+  static final String MANAGED_SELECTOR = ManagedSecretCache.MANAGED_SELECTOR;
   private static final Duration STORES_FIRST = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final String namespace;
   private final KubernetesStatusSink statusSink;
   private final Predicate<TargetSecret> intact;
+  private final ManagedSecretCache cache;
   private final Clock clock;
   private final Duration watchTimeout;
   private final ManifestLoader loader = new ManifestLoader();
@@ -83,11 +84,12 @@ final class KubernetesResources implements ResourceSource {
   private record Target(String name, CreationPolicy policy) {}
 
   KubernetesResources(KubernetesClient client, String namespace, KubernetesStatusSink statusSink,
-      Predicate<TargetSecret> intact, Clock clock, Duration watchTimeout) {
+      Predicate<TargetSecret> intact, ManagedSecretCache cache, Clock clock, Duration watchTimeout) {
     this.client = client;
     this.namespace = namespace;
     this.statusSink = statusSink;
     this.intact = intact;
+    this.cache = cache;
     this.clock = clock;
     this.watchTimeout = watchTimeout;
   }
@@ -139,9 +141,13 @@ final class KubernetesResources implements ResourceSource {
     if (closed) {
       return null;
     }
-    Watch watch = client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR, SecretJson::fromJson,
-        this::onSecret, watchTimeout);
+    Watch watch = client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR,
+        java.util.function.Function.identity(), event -> {
+          cache.onEvent(event);
+          onSecret(new WatchEvent<>(event.type(), SecretJson.fromJson(event.object())));
+        }, watchTimeout);
     watches.add(watch);
+    cache.attach(watch);
     return watch;
   }
 
@@ -301,6 +307,7 @@ final class KubernetesResources implements ResourceSource {
     for (Watch watch : open) {
       watch.close();
     }
+    cache.close();
   }
 
   private static String namespaceOf(JsonNode object) {

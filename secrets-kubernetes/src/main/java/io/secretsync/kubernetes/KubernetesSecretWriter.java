@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>field manager</b> {@code externalsecrets.external-secrets.io/<es-name>} (ESO's
  *       {@code .../sha3/<hash>} form when longer than 63 characters) when the write is made on behalf
  *       of an ExternalSecret, else {@code secrets-sync}.
+ *   <li><b>optional cache</b> ({@link Builder#cache}): the first read of each apply comes from a
+ *       {@link ManagedSecretCache} when it holds the Secret, else from the server; reads after a
+ *       conflict always come from the server; every write answer goes into the cache.
  * </ul>
  *
  * <p>Failures are {@link TargetException}s (the API error is the cause) and leave the Secret as it
@@ -58,10 +61,12 @@ public final class KubernetesSecretWriter implements TargetWriter {
 
   private final KubernetesClient client;
   private final int maxAttempts;
+  private final ManagedSecretCache cache; // null: every read goes to the server
 
   private KubernetesSecretWriter(Builder builder) {
     this.client = builder.client;
     this.maxAttempts = builder.maxAttempts;
+    this.cache = builder.cache;
   }
 
   /** A writer with the defaults, over {@code client}. */
@@ -91,7 +96,7 @@ public final class KubernetesSecretWriter implements TargetWriter {
     String fieldManager = FieldManagers.forExternalSecret(owner);
     String where = "Secret " + namespace + "/" + name;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      Optional<ObjectNode> raw = readRaw(namespace, name);
+      Optional<ObjectNode> raw = attempt == 1 ? readCached(namespace, name) : readFromServer(namespace, name);
       Optional<TargetSecret> current = raw.map(SecretJson::fromJson);
       Change change = planner.plan(current);
       Optional<WriteResult> done;
@@ -123,8 +128,10 @@ public final class KubernetesSecretWriter implements TargetWriter {
     checkTarget(where, namespace, name, secret);
     SecretValidation.check(secret);
     try {
-      TargetSecret created = SecretJson.fromJson(client.create(ResourceType.SECRETS,
-          SecretJson.toJson(secret.withResourceVersion("")), fieldManager));
+      ObjectNode answer = client.create(ResourceType.SECRETS, SecretJson.toJson(secret.withResourceVersion("")),
+          fieldManager);
+      remember(namespace, name, Optional.of(answer));
+      TargetSecret created = SecretJson.fromJson(answer);
       return Optional.of(new WriteResult(Action.CREATED, Optional.of(created)));
     } catch (KubernetesApiException e) {
       if (e.isAlreadyExists()) {
@@ -150,8 +157,9 @@ public final class KubernetesSecretWriter implements TargetWriter {
     }
     SecretValidation.check(toWrite);
     try {
-      TargetSecret updated = SecretJson.fromJson(client.replace(ResourceType.SECRETS,
-          SecretJson.replaceInto(raw, toWrite), fieldManager));
+      ObjectNode answer = client.replace(ResourceType.SECRETS, SecretJson.replaceInto(raw, toWrite), fieldManager);
+      remember(current.namespace(), current.name(), Optional.of(answer));
+      TargetSecret updated = SecretJson.fromJson(answer);
       return Optional.of(new WriteResult(Action.UPDATED, Optional.of(updated)));
     } catch (KubernetesApiException e) {
       if (e.isConflict() || e.isNotFound()) {
@@ -178,6 +186,7 @@ public final class KubernetesSecretWriter implements TargetWriter {
     try {
       client.delete(ResourceType.SECRETS, current.get().namespace(), current.get().name(),
           current.get().resourceVersion());
+      remember(current.get().namespace(), current.get().name(), Optional.empty());
       return Optional.of(new WriteResult(Action.DELETED, Optional.empty()));
     } catch (KubernetesApiException e) {
       if (e.isConflict()) {
@@ -261,6 +270,29 @@ public final class KubernetesSecretWriter implements TargetWriter {
     return ref.kind().equals("ExternalSecret") && ref.apiVersion().startsWith("external-secrets.io/");
   }
 
+  /** The Secret from the cache when it holds it, else from the server. */
+  private Optional<ObjectNode> readCached(String namespace, String name) {
+    if (cache != null) {
+      Optional<ObjectNode> cached = cache.get(namespace, name);
+      if (cached.isPresent()) {
+        return cached;
+      }
+    }
+    return readFromServer(namespace, name);
+  }
+
+  private Optional<ObjectNode> readFromServer(String namespace, String name) {
+    Optional<ObjectNode> raw = readRaw(namespace, name);
+    remember(namespace, name, raw);
+    return raw;
+  }
+
+  private void remember(String namespace, String name, Optional<ObjectNode> answer) {
+    if (cache != null) {
+      cache.record(namespace, name, answer);
+    }
+  }
+
   private Optional<ObjectNode> readRaw(String namespace, String name) {
     try {
       return client.get(ResourceType.SECRETS, namespace, name);
@@ -279,13 +311,15 @@ public final class KubernetesSecretWriter implements TargetWriter {
 
   @Override
   public String toString() {
-    return "KubernetesSecretWriter{" + client.config().server() + ", maxAttempts=" + maxAttempts + "}";
+    return "KubernetesSecretWriter{" + client.config().server() + ", maxAttempts=" + maxAttempts
+        + (cache == null ? "" : ", cached") + "}";
   }
 
   /** Configures a writer. */
   public static final class Builder {
     private final KubernetesClient client;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private ManagedSecretCache cache;
 
     private Builder(KubernetesClient client) {
       this.client = client;
@@ -295,6 +329,16 @@ public final class KubernetesSecretWriter implements TargetWriter {
     public Builder maxAttempts(int attempts) {
       checkArgument(attempts >= 1, "maxAttempts must be >= 1, got %s", attempts);
       this.maxAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Reads Secrets through {@code cache} (see {@link ManagedSecretCache}); it should watch the
+     * namespaces this writer writes to, over the same API server. Default: no cache, every apply
+     * reads the Secret from the server.
+     */
+    public Builder cache(ManagedSecretCache cache) {
+      this.cache = requireNonNull(cache, "cache");
       return this;
     }
 

@@ -11,7 +11,9 @@
  *       errors are {@link io.secretsync.kubernetes.KubernetesApiException}s;
  *   <li>{@link io.secretsync.kubernetes.KubernetesSecretWriter}: the sync engine's target writer
  *       for Kubernetes Secrets (optimistic concurrency, ESO's field manager, immutable and
- *       ownership rules, validation before sending, no write when nothing changed);
+ *       ownership rules, validation before sending, no write when nothing changed), optionally
+ *       reading through a {@link io.secretsync.kubernetes.ManagedSecretCache}, a watch of the
+ *       managed Secrets;
  *   <li>{@link io.secretsync.kubernetes.KubernetesPlatformAccess}: ConfigMap and Secret values and
  *       service account tokens for providers, and namespace labels for ClusterSecretStore
  *       conditions;

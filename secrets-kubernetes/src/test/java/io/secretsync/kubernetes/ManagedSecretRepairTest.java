@@ -118,4 +118,28 @@ class ManagedSecretRepairTest {
       assertFalse(secret(ns, "app-creds").path("metadata").has("ownerReferences"));
     }
   }
+
+  @Test
+  void aRepairReadsTheEditedSecretFromTheWatchNotFromTheServer() {
+    String ns = "repair-cached";
+    cluster.kube.createNamespace(ns);
+    cluster.putPassword(ns, "app", "pw-app");
+    cluster.kube.apply(externalSecret(ns, "app", "1h", "Owner"));
+    SyncCounter counter = new SyncCounter();
+    try (KubernetesController controller = KubernetesController.builder(cluster.client).namespace(ns).workers(1)
+        .provider(new VaultStoreProvider()).listener(counter).build()) {
+      controller.start();
+      await("the target exists", () -> cluster.password(ns, "app-creds").isPresent());
+      await("synced once", () -> counter.syncs(ns, "app") == 1);
+      cluster.kube.auditLog().clear();
+
+      editPassword(ns, "app-creds", "tampered");
+      await("the edited target is restored", () -> cluster.password(ns, "app-creds").equals(Optional.of("pw-app")));
+      await("one repair", () -> counter.syncs(ns, "app") == 2);
+
+      assertEquals(0, cluster.kube.auditLog().count("GET", secretPath(ns, "app-creds")),
+          "the writer read the Secret from the controller's watch: " + cluster.kube.auditLog().entries());
+      assertEquals(1, cluster.kube.auditLog().count("PUT", secretPath(ns, "app-creds")));
+    }
+  }
 }

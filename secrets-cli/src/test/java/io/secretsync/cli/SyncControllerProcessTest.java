@@ -134,6 +134,10 @@ class SyncControllerProcessTest {
       assertFalse(second.err().lines().anyMatch(l -> l.contains("secrets/example-api-env-file")
           && (l.startsWith("PUT") || l.contains(" PUT ") || l.contains(" POST /api/v1/namespaces/example-api/secrets"))),
           second.err());
+      assertEquals(List.of(), second.err().lines()
+          .filter(l -> l.matches(".*io\\.secretsync\\.kubernetes\\.requests - (PUT|PATCH|DELETE|POST) .*"))
+          .filter(l -> !l.contains("/token ") && !l.contains("tokenreviews"))
+          .toList(), "the second pass writes no Secret, status or Event");
       String everything = first.out() + first.err() + second.out() + second.err();
       assertFalse(everything.contains(env.get("VAULT_TOKEN")), "no Vault token in the output");
       assertFalse(everything.contains(Files.readString(work.resolve("reviewer.jwt"))), "no JWT in the output");

@@ -13,10 +13,15 @@ import io.secretsync.core.StoreRegistry;
 import io.secretsync.core.SyncEngine;
 import io.secretsync.core.SyncResult;
 import io.secretsync.core.controller.BackoffPolicy;
+import io.secretsync.core.controller.Condition;
+import io.secretsync.core.controller.ControllerEvent;
+import io.secretsync.core.controller.EventSink;
 import io.secretsync.core.controller.ExternalSecretStatus;
 import io.secretsync.core.controller.ProviderMetering;
 import io.secretsync.core.controller.Scheduler;
+import io.secretsync.core.controller.StatusSink;
 import io.secretsync.core.controller.StoreCircuitBreaker;
+import io.secretsync.core.controller.StoreStatus;
 import io.secretsync.core.controller.SyncController;
 import io.secretsync.core.controller.SyncListener;
 import io.secretsync.core.manifest.ManifestException;
@@ -193,14 +198,17 @@ public final class KubernetesController implements AutoCloseable {
     KubernetesClient.ObjectList clusterStores = client.list(ResourceType.CLUSTER_SECRET_STORES, "", "");
     KubernetesClient.ObjectList externalSecrets = client.list(ResourceType.EXTERNAL_SECRETS, namespace, "");
     List<SyncListener> all = withListeners(List.of(collector));
-    SyncController controller = newController(newEngine(all, null), all, true, null);
+    PassReporting reporting = new PassReporting(statusSink, eventSink);
+    SyncController controller = newController(newEngine(all, null), all, true, null, reporting, reporting);
     try {
       controller.start();
       List<ObjectNode> allStores = new ArrayList<>(stores.items());
       allStores.addAll(clusterStores.items());
       for (ObjectNode object : allStores) {
         try {
-          controller.applyStore(loader.store(object));
+          SecretStoreResource store = loader.store(object);
+          reporting.rememberStore(store, object);
+          controller.applyStore(store);
         } catch (ManifestException e) {
           log.warn("{} {} is not used: {}", object.path("kind").asText(), name(object), e.getMessage());
         }
@@ -220,6 +228,7 @@ public final class KubernetesController implements AutoCloseable {
         }
         Optional<ExternalSecretStatus> lastKnown = StatusJson.readExternalSecret(object);
         if (lastKnown.isPresent()) {
+          reporting.rememberExternalSecret(es, lastKnown.get());
           controller.applyExternalSecret(es, lastKnown.get());
           controller.requestSync(ns, name);
         } else {
@@ -284,9 +293,9 @@ public final class KubernetesController implements AutoCloseable {
 
   /** A controller; for a pass ({@code once}) its timers never fire. */
   private SyncController newController(SyncEngine engine, List<SyncListener> all, boolean once,
-      KubernetesResources source) {
+      KubernetesResources source, StatusSink status, EventSink events) {
     SyncController.Builder controller = SyncController.builder().engine(engine).clock(clock)
-        .workers(workers).statusSink(statusSink).eventSink(eventSink).shutdownGrace(shutdownGrace);
+        .workers(workers).statusSink(status).eventSink(events).shutdownGrace(shutdownGrace);
     all.forEach(controller::listener);
     if (once) {
       controller.scheduler((delay, task) -> () -> { });
@@ -324,7 +333,7 @@ public final class KubernetesController implements AutoCloseable {
       SyncEngine engine = newEngine(all, cache);
       KubernetesResources source = new KubernetesResources(client, namespace, statusSink, engine::isIntact, cache,
           clock, watchTimeout);
-      running = newController(engine, all, false, source);
+      running = newController(engine, all, false, source, statusSink, eventSink);
       log.info("controller mode started{}", elector == null ? "" : " as the leader (" + elector.identity() + ")");
       running.start();
     }
@@ -473,6 +482,81 @@ public final class KubernetesController implements AutoCloseable {
    * thread and worker pool, the core controller's backoff, circuit breaker and jitter, 30 s
    * shutdown grace.
    */
+  /**
+   * What one {@link #syncOnce()} pass reports: a status that differs from the one the object already
+   * carries only in its times ({@code refreshTime}, {@code lastTransitionTime}) is not written again,
+   * and a store that was already Valid gets no new Valid Event, so that a pass that changes nothing
+   * writes nothing. Everything else goes to the sinks.
+   */
+  private static final class PassReporting implements StatusSink, EventSink {
+    private final StatusSink status;
+    private final EventSink events;
+    private final Map<String, ExternalSecretStatus> externalSecrets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Condition> stores = new java.util.concurrent.ConcurrentHashMap<>();
+
+    PassReporting(StatusSink status, EventSink events) {
+      this.status = status;
+      this.events = events;
+    }
+
+    void rememberExternalSecret(ExternalSecret es, ExternalSecretStatus carried) {
+      externalSecrets.put(key(es.metadata().namespace(), es.metadata().name()), carried);
+    }
+
+    void rememberStore(SecretStoreResource store, ObjectNode object) {
+      StatusJson.readStoreReady(object).ifPresent(ready -> stores.put(key(store), ready));
+    }
+
+    @Override
+    public void externalSecretStatus(ExternalSecret es, ExternalSecretStatus next) {
+      ExternalSecretStatus carried = externalSecrets.get(key(es.metadata().namespace(), es.metadata().name()));
+      boolean same = carried != null && sameCondition(carried.ready(), next.ready())
+          && carried.syncedResourceVersion().equals(next.syncedResourceVersion())
+          && carried.bindingName().equals(next.bindingName())
+          && carried.refreshTime().isPresent() == next.refreshTime().isPresent();
+      if (!same) {
+        status.externalSecretStatus(es, next);
+      }
+    }
+
+    @Override
+    public void storeStatus(SecretStoreResource store, StoreStatus next) {
+      if (!sameCondition(Optional.ofNullable(stores.get(key(store))), Optional.of(next.ready()))) {
+        status.storeStatus(store, next);
+      }
+    }
+
+    @Override
+    public void externalSecretEvent(ExternalSecret es, ControllerEvent event) {
+      events.externalSecretEvent(es, event);
+    }
+
+    @Override
+    public void storeEvent(SecretStoreResource store, ControllerEvent event) {
+      Condition carried = stores.get(key(store));
+      boolean stillValid = carried != null && carried.isTrue() && StoreStatus.REASON_VALID.equals(event.reason());
+      if (!stillValid) {
+        events.storeEvent(store, event);
+      }
+    }
+
+    private static boolean sameCondition(Optional<Condition> a, Optional<Condition> b) {
+      if (a.isEmpty() || b.isEmpty()) {
+        return a.isEmpty() && b.isEmpty();
+      }
+      return a.get().status() == b.get().status() && a.get().reason().equals(b.get().reason())
+          && a.get().message().equals(b.get().message());
+    }
+
+    private static String key(SecretStoreResource store) {
+      return store.kind().wireName() + "/" + key(store.metadata().namespace(), store.metadata().name());
+    }
+
+    private static String key(String namespace, String name) {
+      return namespace + "/" + name;
+    }
+  }
+
   public static final class Builder {
     private final KubernetesClient client;
     private String namespace = "";

@@ -82,6 +82,16 @@ final class StatusJson {
         status.path("binding").path("name").asText("")));
   }
 
+  /** The Ready condition a store object carries; empty when it carries none that can be read. */
+  static Optional<Condition> readStoreReady(JsonNode object) {
+    for (JsonNode c : object.path("status").path("conditions")) {
+      if (Condition.READY.equals(c.path("type").asText())) {
+        return readCondition(c);
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<Condition> readCondition(JsonNode c) {
     Condition.Status status = switch (c.path("status").asText("")) {
       case "True" -> Condition.Status.TRUE;

@@ -103,6 +103,30 @@ class KubernetesControllerTest {
   }
 
   @Test
+  void aSecondPassWithNothingChangedWritesNothing() {
+    cluster.kube.createNamespace("again");
+    cluster.putPassword("again", "db", "pw-again");
+    cluster.kube.apply(externalSecret("again", "db", "1h", "Owner"));
+    try (KubernetesController controller = controller("again").build()) {
+      assertTrue(controller.syncOnce().get(0).ready());
+    }
+    int before = cluster.kube.auditLog().entries(e -> true).size();
+
+    ImmutableList<SyncResult> second;
+    try (KubernetesController controller = controller("again").build()) {
+      second = controller.syncOnce();
+    }
+
+    assertEquals(SyncResult.Outcome.UNCHANGED, second.get(0).outcome(), second.toString());
+    List<String> writes = cluster.kube.auditLog().entries(e -> true).stream().skip(before)
+        .filter(e -> !e.method().equals("GET"))
+        .filter(e -> !e.path().endsWith("/token") && !e.path().contains("tokenreviews"))
+        .map(e -> e.method() + " " + e.path())
+        .toList();
+    assertEquals(List.of(), writes, "a pass that changes nothing writes no Secret, status or Event");
+  }
+
+  @Test
   void controllerModeSyncsWhatIsCreatedAndChangedWhileItRuns() throws Exception {
     cluster.kube.createNamespace("live");
     cluster.putPassword("live", "db", "pw-1");

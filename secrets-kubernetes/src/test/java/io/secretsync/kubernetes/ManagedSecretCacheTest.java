@@ -111,7 +111,7 @@ class ManagedSecretCacheTest {
   }
 
   private static boolean cachedAt(ManagedSecretCache c, String name, String rv) {
-    return c.get(NS, name).map(s -> s.path("metadata").path("resourceVersion").asText().equals(rv)).orElse(false);
+    return c.get(NS, name).map(s -> s.resourceVersion().equals(rv)).orElse(false);
   }
 
   /** Another client writes the Secret (in-process, not through the writer). */

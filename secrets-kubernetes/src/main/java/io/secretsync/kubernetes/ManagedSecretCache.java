@@ -41,7 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
- * <p>{@link KubernetesController} keeps one of its own, fed by the watch it runs anyway. Thread-safe.
+ * <p>Each Secret is held compactly: the {@link TargetSecret} the writer plans with and the JSON bytes
+ * of the fields it does not model ({@code managedFields} dropped), the very entry its watch keeps
+ * for its own bookkeeping. {@link KubernetesController} keeps one of its own, fed by the watch it
+ * runs anyway. Thread-safe.
  * {@link #close()} stops the watch; a closed cache answers nothing, so its writer reads from the
  * server.
  */

@@ -141,10 +141,10 @@ final class KubernetesResources implements ResourceSource {
     if (closed) {
       return null;
     }
-    Watch watch = client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR,
-        java.util.function.Function.identity(), event -> {
+    Watch watch = client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR, ManagedSecretCache.Entry::of,
+        event -> {
           cache.onEvent(event);
-          onSecret(new WatchEvent<>(event.type(), SecretJson.fromJson(event.object())));
+          onSecret(new WatchEvent<>(event.type(), event.object().secret()));
         }, watchTimeout);
     watches.add(watch);
     cache.attach(watch);

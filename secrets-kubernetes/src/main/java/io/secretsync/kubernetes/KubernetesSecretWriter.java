@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +97,8 @@ public final class KubernetesSecretWriter implements TargetWriter {
     String fieldManager = FieldManagers.forExternalSecret(owner);
     String where = "Secret " + namespace + "/" + name;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      Optional<ObjectNode> raw = attempt == 1 ? readCached(namespace, name) : readFromServer(namespace, name);
-      Optional<TargetSecret> current = raw.map(SecretJson::fromJson);
+      Optional<Read> read = attempt == 1 ? readCached(namespace, name) : readFromServer(namespace, name);
+      Optional<TargetSecret> current = read.map(Read::secret);
       Change change = planner.plan(current);
       Optional<WriteResult> done;
       if (change instanceof Change.Keep) {
@@ -109,7 +110,7 @@ public final class KubernetesSecretWriter implements TargetWriter {
           log.debug("{} vanished before an update; planning again", where);
           continue;
         }
-        done = update(where, raw.get(), current.get(), update.secret(), owner, fieldManager);
+        done = update(where, read.get(), current.get(), update.secret(), owner, fieldManager);
       } else {
         done = delete(where, current, owner);
       }
@@ -141,7 +142,7 @@ public final class KubernetesSecretWriter implements TargetWriter {
     }
   }
 
-  private Optional<WriteResult> update(String where, ObjectNode raw, TargetSecret current, TargetSecret desired,
+  private Optional<WriteResult> update(String where, Read raw, TargetSecret current, TargetSecret desired,
       String owner, String fieldManager) {
     checkTarget(where, current.namespace(), current.name(), desired);
     checkOwnership(where, current, desired, owner);
@@ -157,7 +158,7 @@ public final class KubernetesSecretWriter implements TargetWriter {
     }
     SecretValidation.check(toWrite);
     try {
-      ObjectNode answer = client.replace(ResourceType.SECRETS, SecretJson.replaceInto(raw, toWrite), fieldManager);
+      ObjectNode answer = client.replace(ResourceType.SECRETS, SecretJson.replaceInto(raw.json().get(), toWrite), fieldManager);
       remember(current.namespace(), current.name(), Optional.of(answer));
       TargetSecret updated = SecretJson.fromJson(answer);
       return Optional.of(new WriteResult(Action.UPDATED, Optional.of(updated)));
@@ -270,21 +271,28 @@ public final class KubernetesSecretWriter implements TargetWriter {
     return ref.kind().equals("ExternalSecret") && ref.apiVersion().startsWith("external-secrets.io/");
   }
 
+  /**
+   * A Secret read: what the planner sees, and the JSON a replace starts from (made only for a
+   * replace, from the cache's compact form or the server's answer).
+   */
+  private record Read(TargetSecret secret, Supplier<ObjectNode> json) {}
+
   /** The Secret from the cache when it holds it, else from the server. */
-  private Optional<ObjectNode> readCached(String namespace, String name) {
+  private Optional<Read> readCached(String namespace, String name) {
     if (cache != null) {
-      Optional<ObjectNode> cached = cache.get(namespace, name);
+      Optional<ManagedSecretCache.Entry> cached = cache.get(namespace, name);
       if (cached.isPresent()) {
-        return cached;
+        ManagedSecretCache.Entry entry = cached.get();
+        return Optional.of(new Read(entry.secret(), entry::json));
       }
     }
     return readFromServer(namespace, name);
   }
 
-  private Optional<ObjectNode> readFromServer(String namespace, String name) {
+  private Optional<Read> readFromServer(String namespace, String name) {
     Optional<ObjectNode> raw = readRaw(namespace, name);
     remember(namespace, name, raw);
-    return raw;
+    return raw.map(json -> new Read(SecretJson.fromJson(json), () -> json));
   }
 
   private void remember(String namespace, String name, Optional<ObjectNode> answer) {

@@ -2,16 +2,20 @@ package io.secretsync.kubernetes;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secretsync.core.SyncEngine;
+import io.secretsync.core.TargetSecret;
 import io.secretsync.kubernetes.KubernetesClient.EventType;
 import io.secretsync.kubernetes.KubernetesClient.ResourceType;
 import io.secretsync.kubernetes.KubernetesClient.Watch;
 import io.secretsync.kubernetes.KubernetesClient.WatchEvent;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * A read-through cache of the managed Secrets (label {@code reconcile.external-secrets.io/managed=true})
@@ -37,14 +41,17 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>{@link KubernetesController} keeps one of its own, fed by the watch it runs anyway. Thread-safe.
+ * <p>Each Secret is held compactly: the {@link TargetSecret} the writer plans with and the JSON bytes
+ * of the fields it does not model ({@code managedFields} dropped), the very entry its watch keeps
+ * for its own bookkeeping. {@link KubernetesController} keeps one of its own, fed by the watch it
+ * runs anyway. Thread-safe.
  * {@link #close()} stops the watch; a closed cache answers nothing, so its writer reads from the
  * server.
  */
 public final class ManagedSecretCache implements AutoCloseable {
   static final String MANAGED_SELECTOR = SyncEngine.LABEL_MANAGED + "=true";
 
-  private final ConcurrentHashMap<String, ObjectNode> secrets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry> secrets = new ConcurrentHashMap<>();
   private final String namespace;
   private volatile Watch watch;
   private volatile boolean synced;
@@ -61,7 +68,7 @@ public final class ManagedSecretCache implements AutoCloseable {
   public static ManagedSecretCache watch(KubernetesClient client, String namespace) {
     requireNonNull(client, "client");
     ManagedSecretCache cache = new ManagedSecretCache(requireNonNull(namespace, "namespace"));
-    cache.attach(client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR, Function.identity(),
+    cache.attach(client.startWatch(ResourceType.SECRETS, namespace, MANAGED_SELECTOR, Entry::of,
         cache::onEvent, Reflector.DEFAULT_TIMEOUT));
     return cache;
   }
@@ -86,17 +93,16 @@ public final class ManagedSecretCache implements AutoCloseable {
     }
   }
 
-  /** One event of the watch of managed Secrets. */
-  void onEvent(WatchEvent<ObjectNode> event) {
+  /** One event of the watch of managed Secrets (mapped by {@link Entry#of}). */
+  void onEvent(WatchEvent<Entry> event) {
     if (closed) {
       return;
     }
-    ObjectNode secret = event.object();
-    String key = key(secret);
+    Entry secret = event.object();
     if (event.type() == EventType.DELETED) {
-      secrets.remove(key); // also when older than the entry: a miss only costs a read from the server
+      secrets.remove(secret.key()); // also when older than the entry: a miss only costs a read from the server
     } else {
-      put(key, slim(secret), true);
+      put(secret, true);
     }
   }
 
@@ -140,8 +146,8 @@ public final class ManagedSecretCache implements AutoCloseable {
     return secrets.size();
   }
 
-  /** The cached Secret {@code namespace/name} as the API returned it, when this cache answers and holds it. */
-  Optional<ObjectNode> get(String ns, String name) {
+  /** The cached Secret {@code namespace/name}, when this cache answers and holds it. */
+  Optional<Entry> get(String ns, String name) {
     if (!isSynced()) {
       return Optional.empty();
     }
@@ -153,58 +159,133 @@ public final class ManagedSecretCache implements AutoCloseable {
     if (closed) {
       return;
     }
-    String key = ns + "/" + name;
-    if (answer.isEmpty() || !managed(answer.get())) {
-      secrets.remove(key); // an unmanaged Secret is not watched, so it is always read from the server
+    Optional<Entry> entry = answer.map(Entry::of);
+    if (entry.isEmpty() || !entry.get().managed()) {
+      secrets.remove(ns + "/" + name); // an unmanaged Secret is not watched, so it is always read from the server
     } else {
-      put(key, slim(answer.get()), false);
+      put(entry.get(), false);
     }
   }
 
   /**
-   * Caches {@code secret} unless the entry is newer; at the same resourceVersion the watch's object
-   * ({@code fromWatch}) wins, as the watch keeps that very object for its own bookkeeping.
+   * Caches {@code secret} unless the entry is newer; at the same resourceVersion the watch's entry
+   * ({@code fromWatch}) wins, as the watch keeps that very entry for its own bookkeeping.
    */
-  private void put(String key, ObjectNode secret, boolean fromWatch) {
-    if (!namespace.isEmpty() && !namespace.equals(secret.path("metadata").path("namespace").asText(""))) {
+  private void put(Entry secret, boolean fromWatch) {
+    if (!namespace.isEmpty() && !namespace.equals(secret.namespace)) {
       return;
     }
-    secrets.merge(key, secret, (old, fresh) -> {
-      int order = compare(fresh, old);
+    secrets.merge(secret.key(), secret, (old, fresh) -> {
+      int order = compare(fresh.resourceVersion, old.resourceVersion);
       return order < 0 || (order == 0 && !fromWatch) ? old : fresh;
     });
   }
 
-  /**
-   * Drops {@code metadata.managedFields}, in place: the largest part of a small Secret, never read by
-   * the writer, and a replace that leaves them out keeps them as they are on the server.
-   */
-  private static ObjectNode slim(ObjectNode secret) {
-    if (secret.path("metadata") instanceof ObjectNode meta) {
-      meta.remove("managedFields");
-    }
-    return secret;
-  }
-
-  /** The order of two versions of a Secret by resourceVersion; 1 (newer) when either is not a number. */
-  static int compare(ObjectNode a, ObjectNode b) {
+  /** The order of two resourceVersions; 1 (newer) when either is not a number. */
+  static int compare(String a, String b) {
     try {
-      return Long.compare(Long.parseLong(rv(a)), Long.parseLong(rv(b)));
+      return Long.compare(Long.parseLong(a), Long.parseLong(b));
     } catch (NumberFormatException e) {
       return 1;
     }
   }
 
-  private static boolean managed(ObjectNode secret) {
-    return "true".equals(secret.path("metadata").path("labels").path(SyncEngine.LABEL_MANAGED).asText(null));
-  }
+  /**
+   * A Secret as cached: the {@link TargetSecret} the writer plans with, and the compact JSON of what
+   * it does not model (uid, finalizers, creationTimestamp and other metadata; never
+   * {@code managedFields}, which a replace that leaves out keeps as they are on the server), from
+   * which the writer's replace starts. A Secret whose JSON cannot be read keeps its JSON instead,
+   * and fails as a read from the server would when the writer reads it. Immutable.
+   */
+  static final class Entry {
+    private static final List<String> MODELLED = List.of("data", "stringData", "type", "immutable");
+    private static final List<String> MODELLED_META =
+        List.of("managedFields", "labels", "annotations", "ownerReferences", "resourceVersion");
 
-  private static String rv(ObjectNode secret) {
-    return secret.path("metadata").path("resourceVersion").asText("");
-  }
+    final String namespace;
+    final String name;
+    final String resourceVersion;
+    private final TargetSecret secret; // null: the JSON cannot be read, and rest is all of it
+    private final byte[] rest;
 
-  private static String key(ObjectNode secret) {
-    return secret.path("metadata").path("namespace").asText("") + "/" + secret.path("metadata").path("name").asText("");
+    private Entry(String namespace, String name, String resourceVersion, TargetSecret secret, byte[] rest) {
+      this.namespace = namespace;
+      this.name = name;
+      this.resourceVersion = resourceVersion;
+      this.secret = secret;
+      this.rest = rest;
+    }
+
+    /** {@code json}, a Secret as the API returned it (left unchanged). */
+    static Entry of(ObjectNode json) {
+      JsonNode meta = json.path("metadata");
+      String ns = meta.path("namespace").asText("");
+      String name = meta.path("name").asText("");
+      String rv = meta.path("resourceVersion").asText("");
+      TargetSecret secret = readable(json);
+      ObjectNode rest = ApiTransport.object();
+      json.properties().forEach(field -> {
+        if (secret == null || !MODELLED.contains(field.getKey())) {
+          rest.set(field.getKey(), field.getValue());
+        }
+      });
+      if (meta instanceof ObjectNode metaObject) {
+        ObjectNode restMeta = rest.putObject("metadata");
+        metaObject.properties().forEach(field -> {
+          if (field.getKey().equals("managedFields") || (secret != null && MODELLED_META.contains(field.getKey()))) {
+            return;
+          }
+          restMeta.set(field.getKey(), field.getValue());
+        });
+      }
+      try {
+        return new Entry(ns, name, rv, secret, ApiTransport.JSON.writeValueAsBytes(rest));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a JSON tree could not be written", e);
+      }
+    }
+
+    private static TargetSecret readable(ObjectNode json) {
+      try {
+        return SecretJson.fromJson(json);
+      } catch (KubernetesApiException e) {
+        return null;
+      }
+    }
+
+    String key() {
+      return namespace + "/" + name;
+    }
+
+    String resourceVersion() {
+      return resourceVersion;
+    }
+
+    /** Whether it carries the managed label (false when its JSON cannot be read). */
+    boolean managed() {
+      return secret != null && "true".equals(secret.labels().get(SyncEngine.LABEL_MANAGED));
+    }
+
+    /**
+     * The Secret.
+     *
+     * @throws KubernetesApiException as {@link SecretJson#fromJson} when its JSON cannot be read
+     */
+    TargetSecret secret() {
+      return secret != null ? secret : SecretJson.fromJson(json());
+    }
+
+    /**
+     * A JSON of the Secret to start a replace from ({@link SecretJson#replaceInto}): all but the
+     * fields the replace sets from a {@link TargetSecret}. A new tree on each call.
+     */
+    ObjectNode json() {
+      try {
+        return (ObjectNode) ApiTransport.JSON.readTree(rest);
+      } catch (IOException e) {
+        throw new IllegalStateException("a JSON tree written could not be read", e);
+      }
+    }
   }
 
   /** Stops the watch (when this cache started it) and forgets every Secret. Idempotent. */

@@ -45,7 +45,12 @@ final class Reflector<T> implements KubernetesClient.Watch {
   private final Consumer<Reflector<?>> onClose;
   private final CountDownLatch synced = new CountDownLatch(1);
   private final Object emitLock = new Object();
-  private final Map<String, ObjectNode> known = new HashMap<>(); // only touched by the watch thread
+  /**
+   * What the watch has seen, as its listener took it: what a list reports as deleted. Only touched
+   * by the watch thread. A mapper that keeps little (as {@link ManagedSecretCache.Entry#of}) keeps
+   * this small; the listener may keep the very same objects.
+   */
+  private final Map<String, Known<T>> known = new HashMap<>();
   private volatile String resourceVersion = "";
   private volatile int lists;
   private volatile boolean closed;
@@ -71,6 +76,9 @@ final class Reflector<T> implements KubernetesClient.Watch {
     thread.setDaemon(true);
     thread.start();
   }
+
+  /** An object seen: its resourceVersion, and what the mapper made of it (null: the mapper failed). */
+  private record Known<T>(String resourceVersion, T object) {}
 
   /** Signals that the watch must list again. */
   private static final class Gone extends RuntimeException {
@@ -120,20 +128,22 @@ final class Reflector<T> implements KubernetesClient.Watch {
 
   private void relist() {
     KubernetesClient.ObjectList list = client.list(type, namespace, labelSelector);
-    Map<String, ObjectNode> fresh = new HashMap<>();
+    Map<String, Known<T>> fresh = new HashMap<>();
     for (ObjectNode item : list.items()) {
       String key = key(item);
-      fresh.put(key, item);
-      ObjectNode old = known.get(key);
-      if (old == null) {
-        emit(EventType.ADDED, item);
-      } else if (!rv(old).equals(rv(item))) {
-        emit(EventType.MODIFIED, item);
+      String rv = rv(item);
+      Known<T> old = known.get(key);
+      if (old != null && old.resourceVersion.equals(rv)) {
+        fresh.put(key, old);
+        continue;
       }
+      T mapped = map(item);
+      fresh.put(key, new Known<>(rv, mapped));
+      emit(old == null ? EventType.ADDED : EventType.MODIFIED, key, mapped);
     }
-    for (Map.Entry<String, ObjectNode> e : known.entrySet()) {
+    for (Map.Entry<String, Known<T>> e : known.entrySet()) {
       if (!fresh.containsKey(e.getKey())) {
-        emit(EventType.DELETED, e.getValue());
+        emit(EventType.DELETED, e.getKey(), e.getValue().object);
       }
     }
     known.clear();
@@ -187,13 +197,14 @@ final class Reflector<T> implements KubernetesClient.Watch {
         }
         ObjectNode item = (ObjectNode) object;
         String key = key(item);
+        T mapped = map(item);
         if (eventType.equals("DELETED")) {
           known.remove(key);
         } else {
-          known.put(key, item);
+          known.put(key, new Known<>(rv(item), mapped));
         }
         resourceVersion = rv(item);
-        emit(EventType.valueOf(eventType), item);
+        emit(EventType.valueOf(eventType), key, mapped);
       }
       case "BOOKMARK" -> {
         String rv = object.path("metadata").path("resourceVersion").asText("");
@@ -211,15 +222,28 @@ final class Reflector<T> implements KubernetesClient.Watch {
     }
   }
 
-  private void emit(EventType eventType, ObjectNode object) {
+  /** {@code object} as the listener takes it; null (logged) when the mapper fails on it. */
+  private T map(ObjectNode object) {
+    try {
+      return mapper.apply(object);
+    } catch (RuntimeException e) {
+      log.warn("watch of {} could not read {}", what(), key(object), e);
+      return null;
+    }
+  }
+
+  private void emit(EventType eventType, String key, T object) {
+    if (object == null) {
+      return;
+    }
     synchronized (emitLock) {
       if (closed) {
         return;
       }
       try {
-        listener.accept(new WatchEvent<>(eventType, mapper.apply(object)));
+        listener.accept(new WatchEvent<>(eventType, object));
       } catch (RuntimeException e) {
-        log.warn("watch listener of {} failed on a {} event for {}", what(), eventType, key(object), e);
+        log.warn("watch listener of {} failed on a {} event for {}", what(), eventType, key, e);
       }
     }
   }

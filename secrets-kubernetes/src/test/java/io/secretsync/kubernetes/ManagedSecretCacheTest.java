@@ -1,6 +1,8 @@
 package io.secretsync.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -111,7 +113,7 @@ class ManagedSecretCacheTest {
   }
 
   private static boolean cachedAt(ManagedSecretCache c, String name, String rv) {
-    return c.get(NS, name).map(s -> s.path("metadata").path("resourceVersion").asText().equals(rv)).orElse(false);
+    return c.get(NS, name).map(s -> s.resourceVersion().equals(rv)).orElse(false);
   }
 
   /** Another client writes the Secret (in-process, not through the writer). */
@@ -229,5 +231,40 @@ class ManagedSecretCacheTest {
     assertTrue(closed.get(NS, "x").isPresent());
     closed.close();
     assertEquals(Optional.empty(), closed.get(NS, "x"), "closed");
+  }
+
+  @Test
+  void anEntryKeepsWhatTheWriterReadsAndAReplaceFromItSendsWhatOneFromTheJsonWould() {
+    ObjectNode json = SecretJson.toJson(secret("compact", Map.of("password", "p"), MANAGED, Map.of("note", "n")));
+    ObjectNode meta = (ObjectNode) json.get("metadata");
+    meta.put("uid", "u-1").put("resourceVersion", "7");
+    meta.putArray("finalizers").add("example.com/keep");
+    ObjectNode withoutManagedFields = json.deepCopy();
+    meta.putArray("managedFields").addObject().put("manager", "someone");
+
+    ManagedSecretCache.Entry entry = ManagedSecretCache.Entry.of(json);
+
+    assertEquals(SecretJson.fromJson(json), entry.secret());
+    assertEquals("7", entry.resourceVersion());
+    assertTrue(entry.managed());
+    ObjectNode base = entry.json();
+    assertTrue(base.path("data").isMissingNode(), "the data is held once, as bytes");
+    assertTrue(base.path("metadata").path("managedFields").isMissingNode());
+    TargetSecret desired = secret("compact", Map.of("password", "q"), MANAGED, Map.of()).withResourceVersion("7");
+    assertEquals(SecretJson.replaceInto(withoutManagedFields, desired), SecretJson.replaceInto(base, desired));
+    assertTrue(json.path("metadata").has("managedFields") && json.has("data"), "the answer is left unchanged");
+  }
+
+  @Test
+  void anEntryOfASecretThatCannotBeReadFailsWhenRead() {
+    ObjectNode json = SecretJson.toJson(secret("broken", Map.of("password", "p"), MANAGED, Map.of()));
+    ((ObjectNode) json.get("data")).put("password", "not base64!");
+
+    ManagedSecretCache.Entry entry = ManagedSecretCache.Entry.of(json);
+
+    assertEquals(NS + "/broken", entry.key());
+    assertFalse(entry.managed(), "a Secret that cannot be read is read from the server");
+    KubernetesApiException e = assertThrows(KubernetesApiException.class, entry::secret);
+    assertTrue(e.getMessage().contains("data[password] is not base64"), e.getMessage());
   }
 }

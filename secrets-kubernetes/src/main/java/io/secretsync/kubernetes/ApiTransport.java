@@ -3,6 +3,7 @@ package io.secretsync.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secretsync.core.ServerTrust;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;

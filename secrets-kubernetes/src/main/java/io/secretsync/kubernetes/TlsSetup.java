@@ -1,5 +1,6 @@
 package io.secretsync.kubernetes;
 
+import io.secretsync.core.ServerTrust;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;

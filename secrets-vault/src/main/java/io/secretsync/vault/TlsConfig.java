@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
+import io.secretsync.core.ServerTrust;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;

@@ -8,6 +8,7 @@ import io.secretsync.core.SecretStoreException.AuthenticationException;
 import io.secretsync.core.SecretStoreException.PermissionDeniedException;
 import io.secretsync.core.SecretStoreException.TlsException;
 import io.secretsync.core.SecretStoreException.UnreachableException;
+import io.secretsync.core.ServerTrust;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

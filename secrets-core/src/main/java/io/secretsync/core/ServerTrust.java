@@ -1,4 +1,4 @@
-package io.secretsync.kubernetes;
+package io.secretsync.core;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -12,22 +12,23 @@ import javax.net.ssl.X509TrustManager;
  * A trust manager that decides exactly as the one it wraps and, when it refuses a server whose
  * certificate is self-signed, says so with {@link SelfSignedException}: the JDK reports every
  * untrusted chain with the same words, and "self-signed" is the more useful diagnosis.
- * Thread-safe when the wrapped manager is.
+ * Providers and target writers wrap the trust manager of their HTTPS clients in it, so that every
+ * TLS refusal reads the same. Thread-safe when the wrapped manager is.
  */
-final class ServerTrust extends X509ExtendedTrustManager {
+public final class ServerTrust extends X509ExtendedTrustManager {
 
   /** The server's certificate is its own issuer and is not trusted. */
-  static final class SelfSignedException extends CertificateException {
+  public static final class SelfSignedException extends CertificateException {
     private static final long serialVersionUID = 1L;
 
-    SelfSignedException(CertificateException cause) {
+    public SelfSignedException(CertificateException cause) {
       super("the server's certificate is self-signed and not trusted", cause);
     }
   }
 
   private final X509TrustManager delegate;
 
-  ServerTrust(X509TrustManager delegate) {
+  public ServerTrust(X509TrustManager delegate) {
     this.delegate = delegate;
   }
 
